@@ -1,0 +1,3 @@
+from hotich.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""Pages as they move through the pipeline: a reference in, a result out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotich.schema.entries import Entry
+from hotich.schema.registers import RegisterType
+
+SourceKind = Literal["image", "pdf", "tiff"]
+Design = Literal["form", "table", "unknown"]
+
+
+class PageRef(BaseModel):
+    """Where one page comes from. Identity: (commune, book, page_no)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    commune: str
+    book: str
+    page_no: Annotated[int, Field(ge=0)]
+    root: str
+    """Absolute path of the scan folder (SCANS)."""
+    source: str
+    """Path of the page file relative to ``root``, with forward slashes."""
+    index: Annotated[int, Field(ge=0)] = 0
+    """Index of the page inside a PDF or multi-page TIFF (0 for single images)."""
+    kind: SourceKind = "image"
+    file_sha256: str = ""
+    register_hint: RegisterType | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the page: its file, and the page inside it if several."""
+        return f"{self.source}#{self.index + 1}" if self.kind != "image" else self.source
+
+
+class Geometry(BaseModel):
+    """How the stored page image is derived from the decoded scan (for review and boxes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rotation_deg: float = 0.0
+    width: int = 0
+    height: int = 0
+
+
+class PageResult(BaseModel):
+    """What a worker returns for one page; only the parent writes it to the database."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ref: PageRef
+    sha256: str = ""
+    ok: bool = True
+    error_code: str = ""
+    error_message: str = ""
+    register_type: RegisterType | None = None
+    design: Design = "unknown"
+    entries: tuple[Entry, ...] = ()
+    text: str = ""
+    geometry: Geometry = Geometry()
+    stages: tuple[str, ...] = ()
+    seconds: float = 0.0
