@@ -1,7 +1,8 @@
 """The one message catalog: every string a user reads comes from here.
 
-Messages live in ``vi.toml`` (default) and ``en.toml``; ``HOTICH_LANG=en`` picks English.
-Keys are dotted (``run.summary.done``); parameters use ``str.format`` names.
+Messages live in ``vi/*.toml`` (default) and ``en/*.toml``, one file per topic, merged into one
+catalog per language; ``HOTICH_LANG=en`` picks English. Keys are dotted (``run.summary.done``);
+parameters use ``str.format`` names. A key defined twice is an error.
 """
 
 from __future__ import annotations
@@ -29,9 +30,17 @@ def _flatten(prefix: str, node: dict[str, Any], out: dict[str, str]) -> None:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All messages of one language, flattened to dotted keys."""
-    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
     out: dict[str, str] = {}
-    _flatten("", tomllib.loads(text), out)
+    folder = resources.files(__package__).joinpath(lang)
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if not item.name.endswith(".toml"):
+            continue
+        part: dict[str, str] = {}
+        _flatten("", tomllib.loads(item.read_text(encoding="utf-8")), part)
+        clash = sorted(set(part) & set(out))
+        if clash:
+            raise RuntimeError(f"message keys defined twice in {lang}/{item.name}: {clash}")
+        out.update(part)
     return out
 
 

@@ -55,6 +55,8 @@ class PageResult(BaseModel):
     ref: PageRef
     sha256: str = ""
     ok: bool = True
+    unchanged: bool = False
+    """The decoded page equals the one stored: nothing was redone, nothing is to be written."""
     error_code: str = ""
     error_message: str = ""
     register_type: RegisterType | None = None

@@ -1,0 +1,188 @@
+"""The ``hotich`` command: parses options, calls the library, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hotich.config.settings import Settings
+from hotich.errors import BadInputError, ExitCode, HotichError
+from hotich.i18n import t
+
+app = typer.Typer(
+    name="hotich", help=t("cli.help"), no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False, rich_markup_mode=None,
+)
+
+DbOption = Annotated[str | None, typer.Option("--db", help=t("cli.opt.db"), show_default=False)]
+
+
+class ExecutorName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Difficulty(str, Enum):
+    clean = "clean"
+    moderate = "moderate"
+    hard = "hard"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ReportBy(str, Enum):
+    commune = "commune"
+    district = "district"
+    province = "province"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings(db=db) if db else Settings()
+
+
+def _folder(path: Path) -> Path:
+    if not path.is_dir():
+        raise BadInputError("cli.not_a_folder", path=str(path))
+    return path
+
+
+@app.command("run", help=t("cli.run.help"))
+def run_cmd(
+    scans: Annotated[Path, typer.Argument(help=t("cli.arg.scans"), show_default=False)],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(help=t("cli.opt.workers"), min=1)] = os.cpu_count() or 1,
+    executor: Annotated[ExecutorName, typer.Option(help=t("cli.opt.executor"))] = ExecutorName.local,
+    scheduler: Annotated[str | None, typer.Option(help=t("cli.opt.scheduler"))] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("cli.opt.quiet"))] = False,
+) -> None:
+    from hotich.ocr.tesseract import from_settings
+    from hotich.pipeline.progress import NullProgress, TqdmProgress
+    from hotich.pipeline.runner import run_batch
+    from hotich.pipeline.summary import format_summary
+
+    if executor is ExecutorName.dask or scheduler:
+        raise BadInputError("cli.dask_unavailable")
+    report = run_batch(
+        _folder(scans), settings=_settings(db), engine_factory=from_settings, workers=workers,
+        progress=NullProgress() if quiet else TqdmProgress(),
+    )
+    typer.echo(format_summary(report))
+    raise typer.Exit(int(report.exit_code))
+
+
+@app.command("eval", help=t("cli.eval.help"))
+def eval_cmd(
+    scans: Annotated[Path, typer.Argument(help=t("cli.arg.scans"), show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+    workers: Annotated[int, typer.Option(help=t("cli.opt.workers"), min=1)] = os.cpu_count() or 1,
+) -> None:
+    from hotich.evaluate.report import format_eval
+    from hotich.evaluate.run import evaluate
+    from hotich.ocr.tesseract import from_settings
+    from hotich.pipeline.progress import NullProgress, TqdmProgress
+
+    summary = evaluate(
+        _folder(scans), settings=Settings(), engine_factory=from_settings, workers=workers,
+        progress=NullProgress() if as_json else TqdmProgress(),
+    )
+    if summary["pages"] == 0:
+        raise BadInputError("cli.eval_no_truth", path=str(scans))
+    typer.echo(json.dumps(summary, ensure_ascii=False, indent=2) if as_json
+               else format_eval(summary))
+
+
+@app.command("samples", help=t("cli.samples.help"))
+def samples_cmd(
+    out: Annotated[Path, typer.Argument(help=t("cli.arg.out"), show_default=False)],
+    pages: Annotated[int, typer.Option(help=t("cli.opt.pages"), min=1)] = 12,
+    seed: Annotated[int, typer.Option(help=t("cli.opt.seed"))] = 0,
+    difficulty: Annotated[Difficulty, typer.Option(help=t("cli.opt.difficulty"))] = Difficulty.clean,
+    dpi: Annotated[int, typer.Option(help=t("cli.opt.dpi"), min=72, max=600)] = 300,
+) -> None:
+    from hotich.samplegen import generate
+
+    report = generate(out, pages=pages, seed=seed, difficulty=difficulty.value, dpi=dpi)
+    typer.echo(t("cli.samples.done", pages=report.pages, entries=report.entries, out=str(out)))
+
+
+@app.command("export", help=t("cli.export.help"))
+def export_cmd(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help=t("cli.opt.format"))],
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option(help=t("cli.opt.out"))] = None,
+) -> None:
+    from hotich.db.migrate import upgrade
+    from hotich.db.session import make_engine, session_scope
+    from hotich.loaders.export import export_csv, export_jsonl
+
+    settings = _settings(db)
+    upgrade(settings.db)
+    writer = export_jsonl if fmt is ExportFormat.jsonl else export_csv
+    with session_scope(make_engine(settings.db)) as session:
+        if out is None:
+            writer(session, sys.stdout)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                writer(session, handle)
+
+
+@app.command("report", help=t("cli.report.help"))
+def report_cmd(
+    by: Annotated[ReportBy, typer.Option(help=t("cli.opt.by"))] = ReportBy.commune,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help=t("cli.opt.format"))] = ReportFormat.table,
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option(help=t("cli.opt.out"))] = None,
+) -> None:
+    from hotich.db.migrate import upgrade
+    from hotich.db.session import make_engine, session_scope
+    from hotich.loaders.progress import progress
+    from hotich.loaders.report_format import render
+
+    settings = _settings(db)
+    upgrade(settings.db)
+    with session_scope(make_engine(settings.db)) as session:
+        rows = progress(session, by.value)
+    text = render(rows, fmt.value)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    """Entry point: run the app; a HotichError becomes its message and its exit code."""
+    logging.basicConfig(level=os.environ.get("HOTICH_LOG", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code = app(standalone_mode=False)
+    except HotichError as e:
+        typer.echo(t("cli.error", message=str(e)), err=True)
+        sys.exit(int(e.exit_code))
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        sys.exit(int(ExitCode.failed))
+    except Exception as e:  # click usage errors and the like
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(int(ExitCode.bad_args))
+        raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,95 @@
+"""Printed label wording (``config/labels/<register>.toml``) and fuzzy, accent-blind matching."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from hotich.schema.registers import RegisterType
+from hotich.schema.text import strip_accents
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Accent-free lower-case word tokens: 'Ngày, tháng, năm sinh:' -> ['ngay','thang','nam','sinh']."""
+    return [tok for tok in _NON_WORD.split(strip_accents(text)) if tok]
+
+
+def norm_token(word: str) -> str:
+    return "".join(tokens(word))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed form label; ``fields`` maps a section (or '*') to the field it introduces."""
+
+    variants: tuple[tuple[str, ...], ...]
+    fields: dict[str, str]
+    opens: str | None = None
+
+    def field_in(self, section: str) -> str | None:
+        return self.fields.get(section) or self.fields.get("*")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column header and the field of its cells."""
+
+    field: str
+    variants: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    register_type: RegisterType
+    titles: tuple[str, ...]
+    labels: tuple[Label, ...]
+    columns: tuple[Column, ...]
+
+    def label_variants(self) -> list[tuple[tuple[str, ...], Label]]:
+        """Every (variant tokens, label), longest first, so 'Quyển số' wins over 'Số'."""
+        pairs = [(variant, label) for label in self.labels for variant in label.variants]
+        return sorted(pairs, key=lambda pair: (-len(pair[0]), -len("".join(pair[0]))))
+
+    def match_column(self, header: str, *, min_score: float = 80.0) -> str | None:
+        """The field whose header wording best matches ``header`` (None if none is close)."""
+        text = " ".join(tokens(header))
+        if not text:
+            return None
+        best, best_score = None, min_score
+        for column in self.columns:
+            for variant in column.variants:
+                score = fuzz.ratio(text, " ".join(variant))
+                if score > best_score:
+                    best, best_score = column.field, score
+        return best
+
+
+@cache
+def load_labels(register_type: RegisterType) -> LabelSet:
+    path = resources.files("hotich.config").joinpath("labels", f"{register_type}.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    labels = tuple(
+        Label(
+            variants=tuple(tuple(tokens(v)) for v in item["variants"]),
+            fields=dict(item["fields"]),
+            opens=item.get("opens"),
+        )
+        for item in data.get("label", [])
+    )
+    columns = tuple(
+        Column(field=item["field"], variants=tuple(tuple(tokens(v)) for v in item["variants"]))
+        for item in data.get("column", [])
+    )
+    return LabelSet(
+        register_type=register_type,
+        titles=tuple(data.get("titles", [])),
+        labels=labels,
+        columns=columns,
+    )

@@ -1,0 +1,104 @@
+"""Multi-entry table pages: one registration per row, one field per column.
+
+Column headers are matched to fields by their wording (config/labels); words are placed in
+cells by the centre of their box; cells of one row make one entry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from hotich.extract.fields import field_value
+from hotich.extract.grid import Grid, ink_share
+from hotich.extract.labels import LabelSet
+from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
+from hotich.schema.ocr import OcrPage, OcrWord, union_bbox
+from hotich.i18n import t
+
+BLANK_INK = 0.002
+"""A cell with less ink than this share of its pixels is blank."""
+
+
+def _cells(page: OcrPage, grid: Grid) -> dict[tuple[int, int], list[OcrWord]]:
+    cells: dict[tuple[int, int], list[OcrWord]] = defaultdict(list)
+    for word in page.words:
+        x, y, w, h = word.bbox
+        cell = grid.cell_of(x + w / 2, y + h / 2)
+        if cell is not None:
+            cells[cell].append(word)
+    for words in cells.values():
+        # Reading order inside a cell: by text line (rounded y), then x.
+        height = max(1, int(np.median([w.bbox[3] for w in words])))
+        words.sort(key=lambda w: (round((w.bbox[1] + w.bbox[3] / 2) / height), w.bbox[0]))
+    return cells
+
+
+def _header(
+    cells: dict[tuple[int, int], list[OcrWord]], grid: Grid, labels: LabelSet
+) -> tuple[int, dict[int, str]]:
+    """The header row and the field of each of its columns (first row naming ≥ 3 fields)."""
+    n_rows, n_cols = len(grid.rows) - 1, len(grid.cols) - 1
+    best: tuple[int, dict[int, str]] = (0, {})
+    for r in range(min(3, n_rows)):
+        columns: dict[int, str] = {}
+        for c in range(n_cols):
+            text = " ".join(w.text for w in cells.get((r, c), []))
+            name = labels.match_column(text)
+            if name and name not in columns.values():
+                columns[c] = name
+        if len(columns) >= 3:
+            return r, columns
+        if len(columns) > len(best[1]):
+            best = (r, columns)
+    return best
+
+
+def extract_table(
+    page: OcrPage, grid: Grid, clean: np.ndarray, labels: LabelSet, provenance: Provenance
+) -> list[Entry]:
+    """One entry per non-empty row under the header."""
+    cells = _cells(page, grid)
+    header_row, columns = _header(cells, grid, labels)
+    if not columns:
+        return []
+    entries: list[Entry] = []
+    for r in range(header_row + 1, len(grid.rows) - 1):
+        inked = {c: ink_share(clean, grid.cell_box(r, c)) for c in columns}
+        if all(share < BLANK_INK for share in inked.values()):
+            continue
+        fields: dict[str, FieldValue] = {}
+        for c, name in columns.items():
+            words = cells.get((r, c), [])
+            value = field_value(name, words, label_confidence=1.0)
+            if not words and inked[c] >= BLANK_INK:
+                # Ink in the cell but nothing read: never pass that off as a blank field.
+                value = FieldValue(
+                    value="", raw="", confidence=0.0, bbox=grid.cell_box(r, c),
+                    issues=(Issue(code="ocr.unread", message=t("issue.ocr.unread")),),
+                )
+            elif not words:
+                value = value.model_copy(update={"bbox": grid.cell_box(r, c)})
+            fields[name] = value
+        entries.append(Entry(register_type=labels.register_type, entry_index=len(entries),
+                             fields=fields, provenance=provenance))
+    return entries
+
+
+def table_text(page: OcrPage, grid: Grid) -> str:
+    """The page text row by row, cells left to right (the ground truth's reading order)."""
+    cells = _cells(page, grid)
+    lines = []
+    for r in range(len(grid.rows) - 1):
+        parts = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(len(grid.cols) - 1)]
+        line = " ".join(p for p in parts if p)
+        if line:
+            lines.append(line)
+    outside = [w for w in page.words if grid.cell_of(w.bbox[0] + w.bbox[2] / 2,
+                                                      w.bbox[1] + w.bbox[3] / 2) is None]
+    head = [" ".join(w.text for w in line.words if w in outside) for line in page.lines]
+    return "\n".join([h for h in head if h] + lines)
+
+
+__all__ = ["extract_table", "table_text", "union_bbox"]

@@ -1,0 +1,41 @@
+"""The only module that imports pytesseract. Keyword-only calls, raw results out."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+TesseractNotFound = pytesseract.TesseractNotFoundError
+TesseractFailed = pytesseract.TesseractError
+
+
+@cache
+def version() -> str:
+    return str(pytesseract.get_tesseract_version())
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    return tuple(pytesseract.get_languages(config=""))
+
+
+def image_to_data(
+    *, image: np.ndarray, lang: str, psm: int, timeout_s: float, extra_config: str = ""
+) -> dict[str, list[Any]]:
+    """Tesseract's TSV output as a dict of columns. Raises RuntimeError on timeout."""
+    # One Tesseract thread per worker process: workers must not fight over cores.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    config = f"--psm {psm} -c preserve_interword_spaces=0 {extra_config}".strip()
+    result: dict[str, list[Any]] = pytesseract.image_to_data(
+        Image.fromarray(image),
+        lang=lang,
+        config=config,
+        output_type=pytesseract.Output.DICT,
+        timeout=timeout_s,
+    )
+    return result

@@ -1,0 +1,222 @@
+"""Image stages: pure functions, array in, array out, each with its own parameters.
+
+The runner composes them (see ``prepare``); each stage can be switched off in
+``PreprocessConfig`` and measured on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import cv2
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotich.schema.page import Geometry
+
+
+class PreprocessConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    deskew: bool = True
+    max_skew_deg: Annotated[float, Field(gt=0, le=45)] = 15.0
+    flatten_background: bool = True
+    background_kernel: Annotated[int, Field(ge=15, description="px at 300 dpi")] = 61
+    denoise: bool = True
+    remove_dots: bool = True
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """RGB (or already gray) uint8 → single-channel uint8."""
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def _ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark (ink) pixels as a boolean mask, by Otsu's threshold."""
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary > 0
+
+
+def estimate_skew(gray: np.ndarray, *, max_deg: float = 15.0) -> float:
+    """The page's skew in degrees (counter-clockwise positive, as ``rotate`` takes it);
+    ``rotate(image, -skew)`` makes its text lines horizontal.
+
+    Rotates the coordinates of ink pixels (not the image) over candidate angles and keeps the
+    angle whose row histogram is sharpest: text lines then fall into few rows.
+    """
+    best = 0.0
+    # Coarse search on a small copy, fine search on a larger one: precision needs resolution.
+    for side, steps in ((800.0, ((0.5, max_deg),)), (2400.0, ((0.1, 0.6), (0.02, 0.1)))):
+        points = _ink_points(gray, side)
+        if points is None:
+            return 0.0
+        for step, span in steps:
+            candidates = np.arange(best - span, best + span + step / 2, step)
+            best = float(max(candidates, key=lambda deg: _row_sharpness(points, deg)))
+    return round(best, 2)
+
+
+def _ink_points(gray: np.ndarray, side: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Centred coordinates of (at most 80,000) ink pixels of a copy at most ``side`` px."""
+    scale = min(1.0, side / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ys, xs = np.nonzero(_ink_mask(small))
+    if len(xs) < 50:
+        return None
+    if len(xs) > 80_000:
+        pick = np.random.default_rng(0).choice(len(xs), 80_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    return xs.astype(np.float64) - small.shape[1] / 2, ys.astype(np.float64) - small.shape[0] / 2
+
+
+def _row_sharpness(points: tuple[np.ndarray, np.ndarray], deg: float) -> float:
+    """How sharply ink falls into rows when rotated by ``deg``: sum of squared row counts."""
+    xs, ys = points
+    rad = np.deg2rad(deg)
+    rows = ys * np.cos(rad) + xs * np.sin(rad)
+    # One-pixel bins, lightly smoothed, so that no angle gains from aliasing.
+    hist = np.bincount(np.floor(rows - rows.min()).astype(np.int64)).astype(np.float64)
+    hist = np.convolve(hist, (0.25, 0.5, 0.25), mode="same")
+    return float(np.sum(hist**2))
+
+
+def rotate(image: np.ndarray, deg: float, *, border: int = 255) -> np.ndarray:
+    """Rotate by ``deg`` (counter-clockwise positive) keeping the whole page in view."""
+    if abs(deg) < 0.01:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    value = (border,) * (1 if image.ndim == 2 else image.shape[2])
+    return cv2.warpAffine(
+        image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=value,
+    )
+
+
+def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:
+    """Divide out the paper's shading (yellowing, uneven light) so the background is white."""
+    k = kernel | 1
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (k, k)))
+    background = cv2.medianBlur(background, 5)
+    flat = cv2.divide(gray, background, scale=255)
+    return flat
+
+
+def noise_level(gray: np.ndarray) -> float:
+    """Speckle noise on the paper: the spread of pixels around their 3×3 median, on background."""
+    median = cv2.medianBlur(gray, 3)
+    background = median > 160
+    if not np.any(background):
+        return 0.0
+    diff = gray.astype(np.int16) - median.astype(np.int16)
+    return float(np.std(diff[background]))
+
+
+def denoise(gray: np.ndarray, *, min_noise: float = 4.0, strength: int = 9) -> np.ndarray:
+    """Remove speckle noise while keeping small marks such as diacritics (non-local means).
+
+    Clean pages (noise below ``min_noise``) are returned as they are: the filter is slow and
+    gains nothing there.
+    """
+    if noise_level(gray) < min_noise:
+        return gray
+    return cv2.fastNlMeansDenoising(gray, None, h=strength, templateWindowSize=7,
+                                    searchWindowSize=15)
+
+
+def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
+    """Restore faded ink: map the darkest ``low_pct`` % of pixels to black, paper stays white."""
+    low = float(np.percentile(gray, low_pct))
+    if low >= 200.0:
+        return gray
+    lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / max(1.0, 255.0 - low), 0, 255)
+    return cv2.LUT(gray, lut.astype(np.uint8))
+
+
+def remove_dotted_lines(gray: np.ndarray, *, min_dots: int = 8) -> np.ndarray:
+    """Erase rows of small, evenly spaced dots (fill-in leaders) that Tesseract reads as text.
+
+    A dot is a small, compact ink blob; a leader is a run of at least ``min_dots`` such blobs
+    with nearly the same baseline and spacing. Diacritics are small too but never form such runs.
+    """
+    mask = _ink_mask(gray).astype(np.uint8)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return gray
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    text_height = float(np.median(heights[heights > 3])) if np.any(heights > 3) else 10.0
+    limit = max(2.0, text_height * 0.35)
+    small = np.nonzero((heights <= limit) & (widths <= limit * 1.6))[0] + 1
+    if len(small) < min_dots:
+        return gray
+    row_tol = max(1.5, limit * 0.6)
+    order = small[np.argsort(centroids[small, 1])]
+    erase: list[int] = []
+    group: list[int] = [int(order[0])]
+    for label in order[1:]:
+        if centroids[label, 1] - centroids[group[-1], 1] <= row_tol:
+            group.append(int(label))
+        else:
+            erase.extend(_leader_runs(group, centroids, text_height, min_dots))
+            group = [int(label)]
+    erase.extend(_leader_runs(group, centroids, text_height, min_dots))
+    if not erase:
+        return gray
+    out = gray.copy()
+    out[np.isin(labels, np.asarray(erase))] = 255
+    return out
+
+
+def _leader_runs(
+    group: list[int], centroids: np.ndarray, text_height: float, min_dots: int
+) -> list[int]:
+    """Labels of ``group`` (one baseline) that form evenly spaced runs of dots."""
+    if len(group) < min_dots:
+        return []
+    labels = sorted(group, key=lambda lab: centroids[lab, 0])
+    max_gap = text_height * 1.5
+    runs: list[list[int]] = [[labels[0]]]
+    for lab in labels[1:]:
+        if centroids[lab, 0] - centroids[runs[-1][-1], 0] <= max_gap:
+            runs[-1].append(lab)
+        else:
+            runs.append([lab])
+    out: list[int] = []
+    for run in runs:
+        if len(run) < min_dots:
+            continue
+        gaps = np.diff([centroids[lab, 0] for lab in run])
+        if np.median(gaps) > 0 and np.std(gaps) / np.median(gaps) < 0.5:
+            out.extend(run)
+    return out
+
+
+def prepare(image: np.ndarray, config: PreprocessConfig) -> tuple[np.ndarray, Geometry, tuple[str, ...]]:
+    """The chain for OCR: gray → deskew → flatten → denoise → dots. Returns the cleaned
+    image, how the stored page geometry derives from the scan, and the stages that ran."""
+    stages: list[str] = ["gray"]
+    gray = to_gray(image)
+    angle = 0.0
+    if config.deskew:
+        angle = -estimate_skew(gray, max_deg=config.max_skew_deg)
+        gray = rotate(gray, angle)
+        stages.append(f"deskew({angle:+.2f})")
+    if config.flatten_background:
+        gray = stretch_contrast(flatten_background(gray, kernel=config.background_kernel))
+        stages.append("flatten")
+    if config.denoise:
+        gray = denoise(gray)
+        stages.append("denoise")
+    if config.remove_dots:
+        gray = remove_dotted_lines(gray)
+        stages.append("dots")
+    geometry = Geometry(rotation_deg=angle, width=int(gray.shape[1]), height=int(gray.shape[0]))
+    return gray, geometry, tuple(stages)

@@ -1,0 +1,106 @@
+"""One readable recipe per page: decode → clean → find layout → OCR → extract.
+
+``process_page`` runs in a worker process and returns an immutable PageResult; it never touches
+the database. A PageError (bad file, unreadable page) becomes a quarantined result; a missing
+program (EnvironmentCheckError) stops the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hotich.config.settings import Settings
+from hotich.errors import EnvironmentCheckError, OcrEngineError, PageError
+from hotich.extract.detect import detect_register
+from hotich.extract.form import extract_form
+from hotich.extract.grid import erase_grid, find_grid
+from hotich.extract.labels import load_labels
+from hotich.extract.table import extract_table, table_text
+from hotich.i18n import t
+from hotich.ocr.engine import OcrEngine
+from hotich.pipeline.preprocess import PreprocessConfig, prepare
+from hotich.scanners import decode_page
+from hotich.schema.entries import Entry, Provenance
+from hotich.schema.page import PageRef, PageResult
+
+log = logging.getLogger(__name__)
+
+FORM_PSM = 4  # a single column of text of variable sizes
+TABLE_PSM = 11  # sparse text: cells are read wherever they are
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """What a worker needs for one page: where it is and what is stored for it already."""
+
+    ref: PageRef
+    known_sha256: str = ""
+
+
+@dataclass
+class PageContext:
+    """Per-worker state: settings and the OCR engine (loaded once per process)."""
+
+    settings: Settings
+    engine: OcrEngine
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
+
+
+def process_page(task: PageTask, ctx: PageContext) -> PageResult:
+    start = time.perf_counter()
+    ref = task.ref
+    try:
+        decoded = decode_page(ref, settings=ctx.settings)
+        if task.known_sha256 and decoded.sha256 == task.known_sha256:
+            return PageResult(ref=ref, sha256=decoded.sha256, unchanged=True)
+        result = _read_page(ref, decoded.image, decoded.sha256, ctx)
+    except PageError as e:
+        log.warning("%s: quarantined (%s)", ref.label, e.code)
+        result = PageResult(ref=ref, ok=False, error_code=e.code, error_message=str(e))
+    except OcrEngineError as e:
+        log.warning("%s: OCR engine failed", ref.label)
+        result = PageResult(ref=ref, ok=False, error_code="ocr.crashed",
+                            error_message=t("quarantine.ocr.crashed", file=ref.label,
+                                            detail=e.params.get("detail", "")))
+    except EnvironmentCheckError:
+        raise
+    except Exception as e:  # a bug must not stop a clerk's batch: quarantine and go on
+        log.error("%s: internal error\n%s", ref.label, traceback.format_exc())
+        result = PageResult(ref=ref, ok=False, error_code="internal",
+                            error_message=t("quarantine.internal", file=ref.label,
+                                            detail=type(e).__name__))
+    return result.model_copy(update={"seconds": round(time.perf_counter() - start, 3)})
+
+
+def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -> PageResult:
+    clean, geometry, stages = prepare(image, ctx.preprocess)
+    grid = find_grid(clean)
+    engine = ctx.engine
+    if grid is not None:
+        ocr = engine.recognize(erase_grid(clean, grid), psm=TABLE_PSM)
+        text = table_text(ocr, grid)
+    else:
+        ocr = engine.recognize(clean, psm=FORM_PSM)
+        text = ocr.text
+    register = ref.register_hint or detect_register(text)
+    provenance = Provenance(
+        engine=ocr.engine, engine_version=ocr.engine_version, config=ocr.config, stages=stages,
+        design="table" if grid is not None else "form",
+    )
+    entries: list[Entry] = []
+    if register is not None:
+        labels = load_labels(register)
+        if grid is not None:
+            entries = extract_table(ocr, grid, clean, labels, provenance)
+        else:
+            entries = extract_form(ocr, labels, provenance)
+    return PageResult(
+        ref=ref, sha256=sha256, register_type=register,
+        design="table" if grid is not None else "form",
+        entries=tuple(entries), text=text, geometry=geometry, stages=stages,
+    )
