@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from hotich.config.settings import Settings
-from hotich.errors import BadInputError, ExitCode, HotichError
+from hotich.errors import BadInputError, HotichError
 from hotich.i18n import t
 
 app = typer.Typer(
@@ -158,31 +158,20 @@ def report_cmd(
     upgrade(settings.db)
     with session_scope(make_engine(settings.db)) as session:
         rows = progress(session, by.value)
-    text = render(rows, fmt.value)
     if out is None:
-        typer.echo(text)
+        render(rows, by.value, fmt.value, sys.stdout)
     else:
-        out.write_text(text, encoding="utf-8")
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            render(rows, by.value, fmt.value, handle)
 
 
 def main() -> None:
-    """Entry point: run the app; a HotichError becomes its message and its exit code."""
+    """Entry point. Usage errors exit 2 (typer); a HotichError prints its plain message and
+    exits with its own code."""
     logging.basicConfig(level=os.environ.get("HOTICH_LOG", "WARNING"),
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        code = app(standalone_mode=False)
+        app()
     except HotichError as e:
         typer.echo(t("cli.error", message=str(e)), err=True)
         sys.exit(int(e.exit_code))
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        sys.exit(int(ExitCode.failed))
-    except Exception as e:  # click usage errors and the like
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(int(ExitCode.bad_args))
-        raise
-    sys.exit(code if isinstance(code, int) else 0)

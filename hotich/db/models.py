@@ -53,6 +53,11 @@ AUTO: Final = "auto"
 """``approved_by`` of an entry the machine accepted (every field confident, no issue)."""
 
 
+NEVER_REUSE: Final = {"sqlite_autoincrement": True}
+"""SQLite otherwise hands a deleted row's id to the next row: an entry id in a review link or
+the audit log must never come to mean another entry. (PostgreSQL sequences never reuse.)"""
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -118,6 +123,7 @@ class Page(Base):
         UniqueConstraint("book_id", "page_no"),
         CheckConstraint(_in("status", PAGE_STATUSES), name="status"),
         Index(None, "status"),
+        NEVER_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,6 +172,7 @@ class EntryRow(Base):
         UniqueConstraint("page_id", "generation", "entry_index"),
         CheckConstraint(_in("status", ENTRY_STATUSES), name="status"),
         Index(None, "status"),
+        NEVER_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -206,7 +213,7 @@ class FieldRow(Base):
     """The MACHINE value of one field of an entry; people's changes are ``Correction`` rows."""
 
     __tablename__ = "field_values"
-    __table_args__ = (UniqueConstraint("entry_id", "name"),)
+    __table_args__ = (UniqueConstraint("entry_id", "name"), NEVER_REUSE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
@@ -231,7 +238,7 @@ class Correction(Base):
     """A person's change to one field of an entry. Never updated, never deleted."""
 
     __tablename__ = "corrections"
-    __table_args__ = (Index(None, "entry_id", "field"),)
+    __table_args__ = (Index(None, "entry_id", "field"), NEVER_REUSE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # No ON DELETE: the database refuses to delete an entry that people have corrected.

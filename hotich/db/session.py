@@ -59,9 +59,12 @@ def parse_url(url: str) -> URL:
     except ArgumentError as e:
         raise BadInputError("db.bad_url", url=safe_url(url)) from e
     if parsed.get_backend_name() not in BACKENDS:
-        raise BadInputError("db.unsupported_backend", url=safe_url(parsed), backends=BACKENDS)
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        # psycopg 3 is the driver we install; ``postgresql://`` alone would ask for psycopg2.
+        raise BadInputError(
+            "db.unsupported_backend", url=safe_url(parsed), backends=", ".join(BACKENDS)
+        )
+    if parsed.drivername == "postgresql":
+        # psycopg 3 is the driver hotich installs; SQLAlchemy 2.0 would pick psycopg2 for a
+        # bare ``postgresql://``. An explicit ``+driver`` is left as given.
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from hotich.extract.fields import field_value
-from hotich.extract.labels import Label, LabelSet, norm_token
+from hotich.extract.labels import Label, LabelSet, norm_token, tokens
 from hotich.schema.entries import Entry, FieldValue, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
 
@@ -33,39 +33,44 @@ class LabelHit:
 
 @dataclass
 class _Slot:
-    field: str
+    name: str
     words: list[OcrWord] = field(default_factory=list)
     label_confidence: float = 1.0
     line_bottom: int = 0
 
 
-def find_labels(words: tuple[OcrWord, ...], labels: LabelSet, *, min_score: float = 84.0) -> list[LabelHit]:
-    """Label occurrences in one line, left to right, longest wording first at each position."""
+def find_labels(
+    words: tuple[OcrWord, ...], labels: LabelSet, *, min_score: float = 84.0
+) -> list[LabelHit]:
+    """Label occurrences in one line, left to right; at each position the best-matching
+    wording wins, the longer one on a tie ("Quyển số" over "Số")."""
     toks = [norm_token(w.text) for w in words]
     hits: list[LabelHit] = []
-    i = 0
     variants = labels.label_variants()
+    i = 0
     while i < len(words):
-        hit = None
-        for variant, label in variants:
-            n = len(variant)
-            if i + n > len(words) or not toks[i]:
-                continue
-            if _matches(words, toks, i, variant, min_score):
-                conf = min(w.confidence for w in words[i : i + n])
-                hit = LabelHit(i, i + n, label, conf)
-                break
-        if hit:
-            hits.append(hit)
-            i = hit.end
-        else:
+        best: tuple[float, int, Label] | None = None
+        if toks[i]:
+            for variant, label in variants:
+                n = len(variant)
+                if i + n > len(words):
+                    continue
+                score = _score(words, toks, i, variant, min_score)
+                if score and (best is None or (score, n) > (best[0], best[1])):
+                    best = (score, n, label)
+        if best is None:
             i += 1
+            continue
+        _, n, label = best
+        hits.append(LabelHit(i, i + n, label, min(w.confidence for w in words[i : i + n])))
+        i += n
     return hits
 
 
-def _matches(
+def _score(
     words: tuple[OcrWord, ...], toks: list[str], i: int, variant: tuple[str, ...], min_score: float
-) -> bool:
+) -> float:
+    """How well the words at ``i`` match a label wording (0 when they do not)."""
     n = len(variant)
     window = toks[i : i + n]
     last_word = words[i + n - 1].text
@@ -74,9 +79,33 @@ def _matches(
     )
     if n == 1:
         # One-word labels ("Số") are common words too: insist on the colon and an exact match.
-        return window[0] == variant[0] and followed_by_colon
-    score = fuzz.ratio(" ".join(window), " ".join(variant))
-    return score >= (min_score - 6 if followed_by_colon else min_score + 6)
+        return 100.0 if window[0] == variant[0] and followed_by_colon else 0.0
+    score = float(fuzz.ratio(" ".join(window), " ".join(variant)))
+    needed = min_score if followed_by_colon else max(min_score, 92.0)
+    return score if score >= needed else 0.0
+
+
+def split_glued(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
+    """Split words that OCR glued across a colon ("Số:12" → "Số:" "12"), boxes shared out by
+    character count, so that the label and its value come apart."""
+    out: list[OcrWord] = []
+    for word in words:
+        head, colon, tail = word.text.partition(":")
+        if not colon or not head or not head[-1].isalpha() or not tail.strip(":"):
+            out.append(word)
+            continue
+        x, y, w, h = word.bbox
+        cut = round(w * (len(head) + 1) / len(word.text))
+        out.append(word.model_copy(update={"text": head + ":", "bbox": (x, y, cut, h)}))
+        rest = OcrWord(text=tail, bbox=(x + cut, y, max(1, w - cut), h),
+                       confidence=word.confidence)
+        out.extend(split_glued((rest,)))
+    return tuple(out)
+
+
+def _is_title(line: OcrLine, labels: LabelSet) -> bool:
+    text = " ".join(tokens(line.text))
+    return any(fuzz.ratio(text, " ".join(tokens(title))) >= 85 for title in labels.titles)
 
 
 def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> list[Entry]:
@@ -84,6 +113,9 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
     slots: dict[str, _Slot] = {}
     last: _Slot | None = None
     for line in page.lines:
+        if _is_title(line, labels):
+            continue
+        line = OcrLine(words=split_glued(line.words))
         hits = find_labels(line.words, labels)
         if not hits:
             last = _continue_value(last, line)
@@ -112,7 +144,7 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
 
 def _continue_value(last: _Slot | None, line: OcrLine) -> _Slot | None:
     """Append a label-less line to the value above it when that value can wrap."""
-    if last is None or last.field not in WRAPPING_FIELDS or not last.words:
+    if last is None or last.name not in WRAPPING_FIELDS or not last.words:
         return None
     height = max(w.bbox[3] for w in last.words)
     gap = line.bbox[1] - last.line_bottom

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from hotich.config.settings import Settings
 from hotich.errors import PageError
-from hotich.i18n import t
-from hotich.scanners import expand, find_duplicates, scan_folder
+from hotich.scanners import duplicate_error, expand, find_duplicates, scan_folder
 from hotich.schema.page import PageRef
 
 
@@ -30,23 +29,19 @@ class Discovery:
 
 def discover(root: Path, *, settings: Settings) -> Discovery:
     listing = scan_folder(root)
-    found = Discovery(ignored=[item.path for item in listing.ignored])
+    found = Discovery(ignored=[item.message for item in listing.ignored])
     for misplaced in listing.misplaced:
-        found.problems.append(Problem(misplaced.path, "layout.misplaced",
-                                      t("quarantine.layout.misplaced", file=misplaced.path)))
+        error = misplaced.error()
+        found.problems.append(Problem(misplaced.source, error.code, str(error)))
     for page_file in listing.pages:
         try:
             found.refs.extend(expand(page_file, root))
         except PageError as e:
-            found.problems.append(Problem(page_file.path, e.code, str(e)))
-    duplicates = find_duplicates(found.refs)
+            found.problems.append(Problem(page_file.source, e.code, str(e)))
     drop = set()
-    for first, later in duplicates:
+    for kept, later in find_duplicates(found.refs):
         drop.add((later.source, later.index))
-        found.problems.append(Problem(
-            later.label, "layout.duplicate_page_no",
-            t("quarantine.layout.duplicate_page_no", file=later.label, other=first.label,
-              page_no=later.page_no),
-        ))
+        error = duplicate_error(kept, later)
+        found.problems.append(Problem(later.label, error.code, str(error)))
     found.refs = [r for r in found.refs if (r.source, r.index) not in drop]
     return found

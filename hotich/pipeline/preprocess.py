@@ -152,7 +152,12 @@ def remove_dotted_lines(gray: np.ndarray, *, min_dots: int = 8) -> np.ndarray:
         return gray
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
-    text_height = float(np.median(heights[heights > 3])) if np.any(heights > 3) else 10.0
+    # Letters, not dots, set the scale: dots may outnumber letters on a form, so take the
+    # median height weighted by ink area.
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    by_height = np.argsort(heights)
+    half = np.searchsorted(np.cumsum(areas[by_height]), areas.sum() / 2)
+    text_height = max(6.0, float(heights[by_height][min(half, len(heights) - 1)]))
     limit = max(2.0, text_height * 0.35)
     small = np.nonzero((heights <= limit) & (widths <= limit * 1.6))[0] + 1
     if len(small) < min_dots:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Protocol
+from typing import Never, Protocol
 
 from tqdm import tqdm
 
@@ -33,7 +33,7 @@ class TqdmProgress:
     """A bar on stderr with pages done, pages per minute and the time left."""
 
     def __init__(self) -> None:
-        self._bar: tqdm[None] | None = None
+        self._bar: tqdm[Never] | None = None
 
     def start(self, total: int) -> None:
         self._bar = tqdm(

@@ -60,7 +60,7 @@ def process_page(task: PageTask, ctx: PageContext) -> PageResult:
             return PageResult(ref=ref, sha256=decoded.sha256, unchanged=True)
         result = _read_page(ref, decoded.image, decoded.sha256, ctx)
     except PageError as e:
-        log.warning("%s: quarantined (%s)", ref.label, e.code)
+        log.info("%s: quarantined (%s)", ref.label, e.code)
         result = PageResult(ref=ref, ok=False, error_code=e.code, error_message=str(e))
     except OcrEngineError as e:
         log.warning("%s: OCR engine failed", ref.label)

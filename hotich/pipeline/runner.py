@@ -97,7 +97,7 @@ def run_batch(
     tasks: list[PageTask] = []
     skipped = 0
     for ref in found.refs:
-        prior = known.get((ref.commune, ref.book, ref.page_no))
+        prior = known.get(store.PageKey(ref.commune, ref.book, ref.page_no))
         if _is_done(ref, prior):
             skipped += 1
             continue

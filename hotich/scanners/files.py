@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Final
@@ -68,17 +69,17 @@ def sha256_file(path: Path, label: str) -> str:
     return digest.hexdigest()
 
 
-def file_contains(path: Path, needle: bytes) -> bool:
-    """Whether the raw bytes of ``path`` contain ``needle`` (streamed, chunk borders kept)."""
-    keep = len(needle) - 1
+def file_search(path: Path, pattern: re.Pattern[bytes], *, overlap: int = 256) -> bool:
+    """Whether ``pattern`` occurs in the raw bytes of ``path`` (streamed, in chunks that overlap
+    by ``overlap`` bytes so that a match across a chunk border is found)."""
     tail = b""
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
                 window = tail + chunk
-                if needle in window:
+                if pattern.search(window):
                     return True
-                tail = window[-keep:] if keep else b""
+                tail = window[-overlap:]
     except OSError:
         return False
     return False

@@ -1,10 +1,9 @@
 """What a scan folder's names mean: page-file types, page numbers, natural order.
 
-The page number of a file is the **first** run of ASCII digits in its name without the
-extension: ``0012.png`` → 12, ``trang-7.jpg`` → 7, ``12-ban-sao.png`` → 12, ``bia.png`` → none.
-The first run is chosen because clerks write the number first or after a short word
-(``trang-7``); a name such as ``scan-2023-0012.png`` therefore reads as page 2023, and the
-clash with its neighbours is reported as a duplicate page rather than passing silently.
+The page number of a file is the **last** run of ASCII digits in its name without the
+extension: ``0012.png`` → 12, ``trang-7.jpg`` → 7, ``scan-2023-0012.png`` → 12,
+``khai-sinh-1998-q01.pdf`` → 1, ``bia.png`` → none. The last run is chosen because scanners and
+clerks prefix names with years, book names and dates, and put the page counter at the end.
 """
 
 from __future__ import annotations
@@ -37,9 +36,9 @@ def page_kind(name: str) -> SourceKind | None:
 
 
 def page_number_in(name: str) -> int | None:
-    """The first run of digits in the file name without its extension, if any."""
-    match = _DIGITS.search(PurePath(name).stem)
-    return int(match.group()) if match else None
+    """The last run of digits in the file name without its extension, if any."""
+    runs = _DIGITS.findall(PurePath(name).stem)
+    return int(runs[-1]) if runs else None
 
 
 def leading_code(name: str) -> str | None:

@@ -99,12 +99,12 @@ def date_to_words(
     of :func:`number_to_words`, applied to day and year.
     """
     d = date.fromisoformat(value) if isinstance(value, str) else value
-    opts = {"nghin": nghin, "linh": linh, "four": four, "five": five}
-    day = number_to_words(d.day, **opts)
+    day = number_to_words(d.day, nghin=nghin, linh=linh, four=four, five=five)
     if mong and d.day <= 10:
         day = f"{mong} {day}"
     month = "giêng" if gieng and d.month == 1 else _MONTHS[d.month]
-    year = number_to_words(d.year, short_zero=short_zero, **opts)
+    year = number_to_words(d.year, nghin=nghin, linh=linh, four=four, five=five,
+                           short_zero=short_zero)
     text = f"ngày {day} tháng {month} năm {year}"
     return text[0].upper() + text[1:] if capitalize else text
 

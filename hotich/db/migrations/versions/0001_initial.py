@@ -21,7 +21,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TIMESTAMP = sa.DateTime(timezone=True)
-"""hotich.db.types.UtcDateTime stores this type."""
+"""hotich.db.types.UtcDateTime stores this type.
+
+Names are given in full (the models' naming convention applied); ``op.f`` marks those that the
+convention would otherwise rewrite (check constraints)."""
 
 
 def upgrade() -> None:
@@ -103,7 +106,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('pending', 'processing', 'done', 'quarantined')", name="ck_pages_status"
+            "status IN ('pending', 'processing', 'done', 'quarantined')",
+            name=op.f("ck_pages_status"),
         ),
         sa.ForeignKeyConstraint(["book_id"], ["books.id"], name="fk_pages_book_id_books"),
         sa.ForeignKeyConstraint(
@@ -111,6 +115,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_pages"),
         sa.UniqueConstraint("book_id", "page_no", name="uq_pages_book_id_page_no"),
+        sqlite_autoincrement=True,  # ids are never reused
     )
     op.create_index("ix_pages_status", "pages", ["status"], unique=False)
     op.create_table(
@@ -130,7 +135,7 @@ def upgrade() -> None:
         sa.Column("superseded_at", TIMESTAMP, nullable=True),
         sa.CheckConstraint(
             "status IN ('needs_review', 'approved', 'rejected', 'staged')",
-            name="ck_entries_status",
+            name=op.f("ck_entries_status"),
         ),
         sa.ForeignKeyConstraint(
             ["page_id"], ["pages.id"], name="fk_entries_page_id_pages", ondelete="CASCADE"
@@ -142,6 +147,7 @@ def upgrade() -> None:
             "entry_index",
             name="uq_entries_page_id_generation_entry_index",
         ),
+        sqlite_autoincrement=True,  # ids are never reused
     )
     op.create_index("ix_entries_status", "entries", ["status"], unique=False)
     op.create_table(
@@ -158,6 +164,7 @@ def upgrade() -> None:
             ["entry_id"], ["entries.id"], name="fk_corrections_entry_id_entries"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_corrections"),
+        sqlite_autoincrement=True,  # ids are never reused
     )
     op.create_index(
         "ix_corrections_entry_id_field", "corrections", ["entry_id", "field"], unique=False
@@ -183,6 +190,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_field_values"),
         sa.UniqueConstraint("entry_id", "name", name="uq_field_values_entry_id_name"),
+        sqlite_autoincrement=True,  # ids are never reused
     )
 
 

@@ -1,0 +1,91 @@
+"""Form pages: labels found fuzzily, values split, sections decide repeated labels."""
+
+from hotich.extract.form import extract_form, find_labels
+from hotich.extract.labels import load_labels
+from hotich.schema.entries import Provenance
+
+from tests.ocr_fakes import ocr_page
+
+LABELS = load_labels("khai_sinh")
+PAGE = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "SỔ ĐĂNG KÝ KHAI SINH",
+    "Số: 12 Quyển số: 01/1998",
+    "Họ và tên: NGUYỄN THỊ HOA",
+    "Ngày, tháng, năm sinh: 15/03/1985 Giới tính: Nữ",
+    "Dân tộc: Kinh Quốc tịch: Việt Nam",
+    "Nơi sinh: Trạm y tế xã Đại Thanh, huyện Thanh Trì,",
+    "thành phố Hà Nội",
+    "Họ và tên mẹ: TRẦN THỊ LAN Năm sinh: 1960",
+    "Dân tộc: Tày Quốc tịch: Việt Nam",
+    "Họ và tên cha: NGUYỄN VĂN AN Năm sinh: 1958",
+    "Dân tộc: Kinh",
+    "Ghi chú: ..........",
+]
+
+
+def _values() -> dict[str, str]:
+    entries = extract_form(ocr_page(PAGE), LABELS, Provenance())
+    assert len(entries) == 1
+    return entries[0].values()
+
+
+def test_fields_by_label_and_section() -> None:
+    v = _values()
+    assert v["register_number"] == "12"
+    assert v["book_number"] == "01/1998"
+    assert v["full_name"] == "NGUYỄN THỊ HOA"
+    assert v["date_of_birth"] == "1985-03-15"
+    assert v["sex"] == "Nữ"
+    assert v["ethnicity"] == "Kinh"
+    assert v["nationality"] == "Việt Nam"
+    assert v["mother_name"] == "TRẦN THỊ LAN"
+    assert v["mother_birth_year"] == "1960"
+    assert v["mother_ethnicity"] == "Tày"
+    assert v["father_name"] == "NGUYỄN VĂN AN"
+    assert v["father_ethnicity"] == "Kinh"
+
+
+def test_long_value_wraps_onto_the_next_line() -> None:
+    assert _values()["place_of_birth"] == (
+        "Trạm y tế xã Đại Thanh, huyện Thanh Trì, thành phố Hà Nội"
+    )
+
+
+def test_blank_field_is_empty_not_absent() -> None:
+    v = _values()
+    assert v["notes"] == ""
+    assert "hometown" not in v
+
+
+def test_labels_match_without_accents_and_with_ocr_slips() -> None:
+    page = ocr_page(["Ho va ten: LE VAN BA", "Ngay, thang, năm sỉnh: 01/02/1990"])
+    hits = find_labels(page.lines[0].words, LABELS)
+    assert [h.label.field_in("subject") for h in hits] == ["full_name"]
+    v = extract_form(page, LABELS, Provenance())[0].values()
+    assert v["date_of_birth"] == "1990-02-01"
+
+
+def test_one_word_label_needs_its_colon() -> None:
+    # "Số" inside a value is not the register-number label
+    v = extract_form(ocr_page(["Nơi sinh: số 5 phố Huế"]), LABELS, Provenance())[0].values()
+    assert v == {"place_of_birth": "số 5 phố Huế"}
+
+
+def test_low_ocr_confidence_sends_the_entry_to_review() -> None:
+    entry = extract_form(ocr_page(PAGE, conf=0.6), LABELS, Provenance())[0]
+    assert entry.status(0.9) == "needs_review"
+    entry = extract_form(ocr_page(PAGE[:6], conf=0.97), LABELS, Provenance())[0]
+    assert entry.status(0.9) == "approved"
+
+
+def test_every_field_keeps_raw_text_and_box() -> None:
+    entry = extract_form(ocr_page(PAGE), LABELS, Provenance())[0]
+    dob = entry.fields["date_of_birth"]
+    assert dob.raw == "15/03/1985"
+    assert dob.bbox[2] > 0 and dob.bbox[3] > 0
+
+
+def test_label_glued_to_its_value_by_ocr() -> None:
+    v = extract_form(ocr_page(["Số:12 Quyển số:01/1998"]), LABELS, Provenance())[0].values()
+    assert v == {"register_number": "12", "book_number": "01/1998"}

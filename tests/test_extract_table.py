@@ -1,0 +1,78 @@
+"""Table pages: the grid is found, headers name the columns, one entry per row."""
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from hotich.extract.grid import erase_grid, find_grid
+from hotich.extract.labels import load_labels
+from hotich.extract.table import extract_table
+from hotich.schema.entries import Provenance
+from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
+
+COLS = [100, 300, 700, 1000, 1200]
+ROWS = [200, 300, 400, 500, 600]
+HEADERS = ["Số", "Họ và tên người được khai sinh", "Ngày, tháng, năm sinh", "Giới tính"]
+ROW_VALUES = [
+    ["1", "LÊ VĂN AN", "02/01/1990", "Nam"],
+    ["2", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"],
+    ["", "", "", ""],
+]
+
+
+def _grid_image() -> np.ndarray:
+    img = Image.new("L", (1400, 800), 255)
+    draw = ImageDraw.Draw(img)
+    for x in COLS:
+        draw.line((x, ROWS[0], x, ROWS[-1]), fill=0, width=3)
+    for y in ROWS:
+        draw.line((COLS[0], y, COLS[-1], y), fill=0, width=3)
+    for r, values in enumerate([HEADERS, *ROW_VALUES]):
+        for c, text in enumerate(values):
+            if text:  # ink where the OCR below says there is text
+                draw.rectangle((COLS[c] + 20, ROWS[r] + 30, COLS[c] + 60, ROWS[r] + 60), fill=0)
+    return np.array(img)
+
+
+def _ocr() -> OcrPage:
+    lines = []
+    for r, values in enumerate([HEADERS, *ROW_VALUES]):
+        for c, text in enumerate(values):
+            x = COLS[c] + 20
+            words = []
+            for word in text.split():
+                words.append(OcrWord(text=word, bbox=(x, ROWS[r] + 30, 12 * len(word), 30),
+                                     confidence=0.96))
+                x += 12 * len(word) + 12
+            if words:
+                lines.append(OcrLine(words=tuple(words)))
+    return OcrPage(width=1400, height=800, lines=tuple(lines))
+
+
+def test_grid_found_and_erased() -> None:
+    image = _grid_image()
+    grid = find_grid(image)
+    assert grid is not None
+    assert [abs(a - b) <= 2 for a, b in zip(grid.rows, ROWS, strict=True)] == [True] * 5
+    assert [abs(a - b) <= 2 for a, b in zip(grid.cols, COLS, strict=True)] == [True] * 5
+    erased = erase_grid(image, grid)
+    assert erased[ROWS[2], 150:250].min() > 128  # the rule is gone
+
+
+def test_no_grid_on_a_form_page() -> None:
+    img = Image.new("L", (1200, 1600), 255)
+    draw = ImageDraw.Draw(img)
+    draw.line((100, 100, 1100, 100), fill=0, width=2)  # one underline is not a table
+    assert find_grid(np.array(img)) is None
+
+
+def test_one_entry_per_filled_row() -> None:
+    image = _grid_image()
+    grid = find_grid(image)
+    assert grid is not None
+    entries = extract_table(_ocr(), grid, erase_grid(image, grid), load_labels("khai_sinh"),
+                            Provenance(design="table"))
+    assert [e.entry_index for e in entries] == [0, 1]
+    assert entries[0].values() == {"register_number": "1", "full_name": "LÊ VĂN AN",
+                                   "date_of_birth": "1990-01-02", "sex": "Nam"}
+    assert entries[1].values()["full_name"] == "ĐỖ THỊ BÌNH"
+    assert entries[1].fields["full_name"].bbox[0] >= COLS[1]
