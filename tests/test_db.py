@@ -58,7 +58,7 @@ from hotich.db.models import (
 )
 from hotich.db.store import PageKey
 from hotich.errors import BadInputError, ExitCode
-from hotich.schema import Issue
+from hotich.schema import Issue, PageResult
 
 # --- schema ---------------------------------------------------------------------------------
 
@@ -137,9 +137,11 @@ def test_unreachable_database_is_named_without_password(tmp_path: Path) -> None:
     assert caught.value.exit_code == ExitCode.failed
 
 
-def test_sqlite_writer_waits_for_the_other_writer(tmp_path: Path) -> None:
-    """A writing session begins with BEGIN IMMEDIATE: it waits for the lock (busy timeout)
-    instead of failing half-way when another writer committed after it read."""
+@pytest.mark.parametrize("how", ["store", "write_session"])
+def test_sqlite_writer_waits_for_the_other_writer(tmp_path: Path, how: str) -> None:
+    """Writers begin with BEGIN IMMEDIATE: they wait for the lock (busy timeout) instead of
+    failing when another writer commits after they read. The store does it by itself, in any
+    session; other writers ask with ``write=True``."""
     engine = open_db(f"sqlite:///{tmp_path / 'h.db'}")
     first = session_factory(engine)()
     first.add(Run(root="/a", started_at=datetime.now(UTC), counts={}, version=""))
@@ -147,9 +149,15 @@ def test_sqlite_writer_waits_for_the_other_writer(tmp_path: Path) -> None:
     done: list[int] = []
 
     def second_writer() -> None:
-        with session_scope(engine) as s:
-            s.scalar(select(func.count()).select_from(Run))  # reads first, then writes
-            done.append(start_run(s, "/b"))
+        if how == "store":
+            with session_scope(engine) as s:  # reads, then writes
+                done.append(save_result(s, result(1, entry(0)), None, THRESHOLD).page_id)
+        else:
+            with session_scope(engine, write=True) as s:
+                s.scalar(select(func.count()).select_from(Run))  # reads first, then writes
+                s.add(Run(root="/b", started_at=datetime.now(UTC), counts={}, version=""))
+                s.flush()
+                done.append(1)
 
     thread = threading.Thread(target=second_writer)
     thread.start()
@@ -291,6 +299,24 @@ def test_moved_scan_folder_is_still_known(session: Session) -> None:
     save_result(session, result(1, entry(0)), None, THRESHOLD)
     known = known_pages(session, "/mnt/elsewhere")
     assert known[PageKey(COMMUNE, BOOK, 1)].up_to_date(ref(1, root="/mnt/elsewhere"))
+
+
+def test_unchanged_result_only_records_the_file(session: Session) -> None:
+    save_result(session, result(1, entry(0)), None, THRESHOLD)
+    save_result(session, result(2, page_ref=ref(2)), None, THRESHOLD)  # a page without entries
+    before = _snapshot(session)
+    for page_no in (1, 2):
+        new_file = ref(page_no, file_sha256="e" * 64)
+        mark_processing(session, [new_file], None)
+        same = PageResult(ref=new_file, sha256="a" * 64, unchanged=True, seconds=0.1)
+        assert save_result(session, same, None, THRESHOLD).written == 0
+    assert _snapshot(session) == before
+    for page in session.scalars(select(Page)):
+        assert (page.status, page.file_sha256) == ("done", "e" * 64)
+        assert page.text == "SỔ ĐĂNG KÝ KHAI SINH" and page.stages == ["deskew", "ocr"]
+    wrong = PageResult(ref=ref(1), sha256="d" * 64, unchanged=True)
+    with pytest.raises(ValueError, match="unchanged"):
+        save_result(session, wrong, None, THRESHOLD)
 
 
 def test_failed_result_quarantines_the_page(session: Session) -> None:

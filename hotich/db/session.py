@@ -5,8 +5,10 @@ current folder (:func:`resolve_url`).
 
 SQLite is set up for one writer beside readers (the review app, reports): write-ahead logging so
 readers never block the writer, foreign keys on, a busy timeout instead of an immediate "database
-is locked", and transactions that really begin with ``BEGIN`` (``BEGIN IMMEDIATE`` for writing
-sessions, so a writer takes the lock up front and waits for it rather than failing half-way).
+is locked", and transactions that really begin with ``BEGIN``. A transaction that writes should
+begin with ``BEGIN IMMEDIATE`` (:func:`begin_write`; the writer in :mod:`hotich.db.store` does
+it itself): it then takes the write lock up front and waits for it, where a transaction that
+read first would fail at once if another writer committed in between.
 """
 
 from __future__ import annotations
@@ -109,6 +111,16 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     return engine
 
 
+WRITE_OPTIONS: Final = {_BEGIN_OPTION: "IMMEDIATE"}
+
+
+def begin_write(session: Session) -> None:
+    """Begin the session's transaction as a writer (SQLite: ``BEGIN IMMEDIATE``). Does nothing
+    when a transaction is already under way (it began as it began) or on PostgreSQL."""
+    if not session.in_transaction():
+        session.connection(execution_options=WRITE_OPTIONS)
+
+
 def writing(engine: Engine) -> Engine:
     """The same engine, whose transactions take SQLite's write lock when they begin.
 
@@ -118,11 +130,12 @@ def writing(engine: Engine) -> Engine:
     """
     if engine.dialect.name != "sqlite":
         return engine
-    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    return engine.execution_options(**WRITE_OPTIONS)
 
 
-def session_factory(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
-    """Sessions on ``engine``; ``write=False`` for sessions that only read (reports, exports).
+def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``write=True`` for sessions whose transactions write (every
+    transaction then takes SQLite's write lock when it begins).
 
     Objects stay usable after a commit (``expire_on_commit=False``): the writer commits after
     every page and keeps going.
@@ -132,12 +145,12 @@ def session_factory(engine: Engine, *, write: bool = True) -> sessionmaker[Sessi
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises.
 
-    Use ``write=False`` for long reads (exports, reports) so that they never hold SQLite's write
-    lock; a reading session that writes anyway still works, but may fail on a lock instead of
-    waiting.
+    By default its transactions begin as readers, so a long export or report never holds
+    SQLite's write lock. The functions of :mod:`hotich.db.store` take the lock themselves;
+    other code that reads and then writes (the review app) should pass ``write=True``.
     """
     session = session_factory(engine, write=write)()
     try:

@@ -1,9 +1,10 @@
 """The writer: the only code that writes page results (called by the pipeline runner).
 
 Every function here is one transaction: it commits before returning and rolls back if it
-raises, so a crash loses at most the page being written. Give it a session with no other
-pending work (the runner keeps one session for the run; see ``session_scope``/
-``session_factory`` in :mod:`hotich.db.session`).
+raises, so a crash loses at most the page being written. On SQLite it begins with
+``BEGIN IMMEDIATE`` (:func:`hotich.db.session.begin_write`), waiting for the write lock rather
+than failing half-way when the review app writes at the same time. Give it a session with no
+transaction under way (a fresh ``session_scope(engine)`` per call, or one session reused).
 
 Everything is idempotent: saving the same result twice leaves one page and the same entries.
 Rows are found by their natural identity and updated in place (an upsert), never duplicated.
@@ -20,6 +21,11 @@ How a page's entries evolve (see also :mod:`hotich.db.models`):
 * A failed result (``ok`` False) quarantines the page and writes no entries. If the page could
   be decoded and its content differs, the old entries are retired as above (they no longer
   describe the page); if it could not be decoded, they are left as they are.
+* An ``unchanged`` result (the file changed, the decoded page did not) touches nothing but the
+  file's hash and the status.
+
+The page's content (OCR text, geometry, design, stages) is written together with its entries,
+so the boxes of the current entries always refer to the stored page image.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -47,6 +53,7 @@ from hotich.db.models import (
     QuarantinedFile,
     Run,
 )
+from hotich.db.session import begin_write
 from hotich.db.types import utcnow
 from hotich.schema.entries import Entry
 from hotich.schema.page import PageRef, PageResult
@@ -106,6 +113,7 @@ class SaveReport:
 
 @contextmanager
 def _transaction(session: Session) -> Iterator[None]:
+    begin_write(session)  # SQLite: take the write lock first, and wait for it if need be
     try:
         yield
         session.commit()
@@ -174,49 +182,28 @@ def save_result(
     """Store one page's result (see the module docstring for what happens to its entries).
 
     An entry's status comes from ``Entry.status(review_threshold)``; one the machine accepts is
-    ``approved`` with ``approved_by="auto"``.
+    ``approved`` with ``approved_by="auto"``. An ``unchanged`` result (the page file changed but
+    decodes to the stored page) only records the file and sets the page back to ``done``.
     """
     _check_entries(result)
-    now = utcnow()
     with _transaction(session):
         ((ref, page),) = pages_for(session, [result.ref])
-        current = list(
-            session.scalars(
-                select(EntryRow).where(
-                    EntryRow.page_id == page.id, EntryRow.superseded_at.is_(None)
-                )
-            )
-        )
-        content_changed = bool(result.sha256) and result.sha256 != page.sha256
-        rewrite = content_changed or (result.ok and (replace or not current))
-        written = superseded = removed = 0
-        if rewrite:
-            superseded, removed = _retire(session, current)
-            if current:
-                page.generation += 1
-            if result.sha256:
-                page.sha256 = result.sha256
-            _set_content(page, result)
-            if result.ok:
-                for entry in result.entries:
-                    session.add(_entry_row(page, entry, review_threshold))
-                written = len(result.entries)
+        if result.unchanged:
+            report = _keep_unchanged(page, result)
+        else:
+            report = _store(session, page, result, review_threshold, replace=replace)
+            page.seconds = result.seconds
+            page.processed_at = utcnow()
         page.file_sha256 = ref.file_sha256
-        page.status = "done" if result.ok else "quarantined"
-        page.error_code = None if result.ok else (result.error_code or "unknown")
-        page.error_message = None if result.ok else result.error_message
-        page.seconds = result.seconds
-        page.processed_at = now
         page.run_id = run_id
         session.flush()
-        report = SaveReport(page.id, page.status, written, superseded, removed)
     log.info(
         "page %s: %s, %d entries written, %d superseded, %d removed",
         ref.label,
         report.status,
-        written,
-        superseded,
-        removed,
+        report.written,
+        report.superseded,
+        report.removed,
     )
     return report
 
@@ -255,8 +242,8 @@ def start_run(session: Session, root: str | PathLike[str]) -> int:
     return run_id
 
 
-def finish_run(session: Session, run_id: int, counts: Mapping[str, int], exit_code: int) -> None:
-    """Record how a run ended: its counts (pages done, skipped, …) and exit code."""
+def finish_run(session: Session, run_id: int, counts: Mapping[str, Any], exit_code: int) -> None:
+    """Record how a run ended: its counts (pages done, skipped, …; any JSON) and exit code."""
     with _transaction(session):
         run = session.get_one(Run, run_id)
         run.finished_at = utcnow()
@@ -272,6 +259,42 @@ def _check_entries(result: PageResult) -> None:
     indexes = [e.entry_index for e in result.entries]
     if len(indexes) != len(set(indexes)):
         raise ValueError(f"page {result.ref.label}: entry indexes repeat: {sorted(indexes)}")
+
+
+def _keep_unchanged(page: Page, result: PageResult) -> SaveReport:
+    if result.sha256 and result.sha256 != page.sha256:
+        raise ValueError(f"page {result.ref.label}: 'unchanged' but its sha256 differs")
+    if page.status == "processing":
+        page.status = "done"
+    return SaveReport(page.id, page.status, 0, 0, 0)
+
+
+def _store(
+    session: Session, page: Page, result: PageResult, review_threshold: float, *, replace: bool
+) -> SaveReport:
+    """Write a result's status, and its content and entries when they are to be (re)written."""
+    current = list(
+        session.scalars(
+            select(EntryRow).where(EntryRow.page_id == page.id, EntryRow.superseded_at.is_(None))
+        )
+    )
+    content_changed = bool(result.sha256) and result.sha256 != page.sha256
+    written = superseded = removed = 0
+    if content_changed or (result.ok and (replace or not current)):
+        superseded, removed = _retire(session, current)
+        if current:
+            page.generation += 1
+        if result.sha256:
+            page.sha256 = result.sha256
+        _set_content(page, result)
+        if result.ok:
+            for entry in result.entries:
+                session.add(_entry_row(page, entry, review_threshold))
+            written = len(result.entries)
+    page.status = "done" if result.ok else "quarantined"
+    page.error_code = None if result.ok else (result.error_code or "unknown")
+    page.error_message = None if result.ok else result.error_message
+    return SaveReport(page.id, page.status, written, superseded, removed)
 
 
 def _retire(session: Session, entries: list[EntryRow]) -> tuple[int, int]:

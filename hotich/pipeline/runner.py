@@ -57,6 +57,16 @@ class BatchReport(BaseModel):
     def pages_per_minute(self) -> float:
         return self.processed * 60.0 / self.seconds if self.seconds > 0 else 0.0
 
+    def counts(self) -> dict[str, int]:
+        """The figures recorded with the run in the database."""
+        return {
+            "pages_found": self.pages_found, "processed": self.processed,
+            "skipped": self.skipped + self.unchanged, "quarantined": len(self.quarantined),
+            "ignored": len(self.ignored), "entries": self.entries,
+            "entries_needing_review": self.entries_needing_review,
+            "milliseconds": int(self.seconds * 1000),
+        }
+
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.quarantined if self.quarantined else ExitCode.ok
@@ -136,6 +146,6 @@ def run_batch(
         seconds=seconds,
     )
     with session_scope(engine) as session:
-        store.finish_run(session, run_id, report.model_dump(mode="json"), int(report.exit_code))
+        store.finish_run(session, run_id, report.counts(), int(report.exit_code))
     engine.dispose()
     return report

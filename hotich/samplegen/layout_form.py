@@ -24,6 +24,7 @@ MARGIN_MM = {"left": 22.0, "right": 18.0, "top": 14.0, "bottom": 14.0}
 HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 SEAL_MM = (30.0, 34.0)
 ROW_MM = (7.5, 10.5)
+MIN_ROW_MM = 6.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ def render_form(
     bottom = canvas.height - canvas.px(MARGIN_MM["bottom"])
     pitch = (bottom - top - band) / max(len(rows), 1)
     pitch = min(max(pitch, canvas.px(ROW_MM[0])), canvas.px(ROW_MM[1]))
+    if top + len(rows) * pitch + band > bottom:  # a long page: tighten rather than overflow
+        pitch = max((bottom - top - band) / max(len(rows), 1), canvas.px(MIN_ROW_MM))
 
     y = top
     for row in rows:

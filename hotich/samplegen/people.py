@@ -117,7 +117,7 @@ def registration_dates(rng: np.random.Generator, year: int, count: int) -> list[
 
 
 def _declarant(
-    rng: np.random.Generator, mother: Person, father: Person | None, year: int
+    rng: np.random.Generator, mother: Person, father: Person | None
 ) -> tuple[str, str]:
     rel: dict[str, Any] = _names()["relatives"]
     roll = rng.random()
@@ -170,11 +170,14 @@ def make_birth(
     child_family = father_family if has_father and chance(rng, 0.97) else mother_family
     child_eth = father_eth if has_father and chance(rng, 0.9) else mother_eth
     child = person(rng, sex, born.year, child_eth, child_family)
+    while child.name.split()[-1] in (mother.name.split()[-1], father.name.split()[-1] if father
+                                     else ""):
+        child = person(rng, sex, born.year, child_eth, child_family)
 
     home = hamlet_address(rng, nearby_commune(rng, commune, same=0.8))
     mother_home = home if chance(rng, 0.9) else hamlet_address(rng, nearby_commune(rng, commune))
     origin = commune if chance(rng, 0.5) else far_commune(rng)
-    declarant, relation = _declarant(rng, mother, father, registered.year)
+    declarant, relation = _declarant(rng, mother, father)
     if late:
         notes = "Đăng ký quá hạn" if chance(rng, 0.7) else ""
     else:

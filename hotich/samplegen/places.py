@@ -90,14 +90,17 @@ def commune_name(rng: np.random.Generator, avoid: tuple[str, ...] = ()) -> str:
 
 
 def make_communes(rng: np.random.Generator, count: int) -> list[Commune]:
-    """``count`` communes in different provinces, with 5-digit codes and distinct names."""
+    """``count`` communes in different provinces, with 5-digit codes and distinct names; at
+    most one in a province where the Kinh are a minority, so most people are Kinh."""
     out: list[Commune] = []
-    used_provinces: set[str] = set()
+    used: set[str] = set()
     for _ in range(count):
         province = random_province(rng)
-        while province.name in used_provinces and len(used_provinces) < len(provinces()):
+        while province.name in used:
             province = random_province(rng)
-        used_provinces.add(province.name)
+        used.add(province.name)
+        if dict(province.ethnic).get("Kinh", 0.0) < 0.5:
+            used |= {p.name for p in provinces() if dict(p.ethnic).get("Kinh", 0.0) < 0.5}
         name = commune_name(rng, tuple(c.name for c in out))
         # Plausible, not official: official commune codes grow with the province code too.
         code = f"{int(province.code) * 330 + int(rng.integers(0, 330)):05d}"

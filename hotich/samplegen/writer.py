@@ -28,7 +28,7 @@ def write_pages(path: Path, images: Sequence[np.ndarray], dpi: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     res = (dpi, dpi)
     if kind == "png":
-        pil[0].save(path, "PNG", dpi=res, compress_level=6)
+        pil[0].save(path, "PNG", dpi=res, compress_level=3)
     elif kind in ("jpg", "jpeg"):
         pil[0].save(path, "JPEG", dpi=res, quality=JPEG_QUALITY, optimize=False)
     elif kind in ("tif", "tiff"):

@@ -1,0 +1,101 @@
+"""The batch runner: resumable, never loses or duplicates a page, quarantines bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from hotich.config.settings import Settings
+from hotich.db.models import EntryRow, Page
+from hotich.db.session import make_engine, session_scope
+from hotich.errors import ExitCode
+from hotich.pipeline.runner import run_batch
+
+from tests.fake_engines import crash_on_wide_engine, form_engine
+
+BOOK = "20227-dai-thanh/khai-sinh-1998-q01"
+
+
+def _page_image(path: Path, seed: int, size: tuple[int, int] = (400, 560)) -> None:
+    rng = np.random.default_rng(seed)
+    pixels = np.full((size[1], size[0]), 255, np.uint8)
+    for _ in range(12):  # a few dark bars, different per seed
+        y, x = int(rng.integers(20, size[1] - 30)), int(rng.integers(20, size[0] // 2))
+        pixels[y : y + 8, x : x + int(rng.integers(60, size[0] // 2))] = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels).save(path)
+
+
+@pytest.fixture
+def scans(tmp_path: Path) -> Path:
+    root = tmp_path / "scans"
+    for n in range(1, 7):
+        _page_image(root / BOOK / f"{n:04d}.png", n)
+    return root
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(db=f"sqlite:///{tmp_path / 'h.db'}")
+
+
+def _counts(settings: Settings) -> tuple[int, int, int]:
+    with session_scope(make_engine(settings.db)) as s:
+        pages = s.scalar(select(func.count()).select_from(Page)) or 0
+        done = s.scalar(select(func.count()).where(Page.status == "done")) or 0
+        entries = s.scalar(select(func.count()).select_from(EntryRow)) or 0
+    return pages, done, entries
+
+
+def test_first_run_stores_every_page_second_run_nothing(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    first = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert (first.pages_found, first.processed, first.skipped) == (6, 6, 0)
+    assert first.entries == 6 and first.exit_code == ExitCode.ok
+    assert _counts(settings) == (6, 6, 6)
+    second = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert (second.processed, second.skipped, second.entries) == (0, 6, 0)
+    assert _counts(settings) == (6, 6, 6)
+
+
+def test_changed_page_is_redone_and_resaved_page_is_not(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    run_batch(scans, settings=settings, engine_factory=form_engine)
+    _page_image(scans / BOOK / "0002.png", 99)  # new content
+    same = Image.open(scans / BOOK / "0003.png")
+    same.save(scans / BOOK / "0003.png", compress_level=1)  # same pixels, other bytes
+    report = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert (report.processed, report.unchanged, report.skipped) == (1, 1, 4)
+    assert _counts(settings) == (6, 6, 6)
+
+
+def test_pages_in_flight_at_a_crash_are_redone(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    run_batch(scans, settings=settings, engine_factory=form_engine)
+    with session_scope(make_engine(settings.db)) as s:  # as if the process died mid-page
+        for page in s.scalars(select(Page).where(Page.page_no.in_([2, 5]))):
+            page.status = "processing"
+        s.commit()
+    report = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert (report.processed, report.skipped) == (2, 4)
+    assert _counts(settings) == (6, 6, 6)
+
+
+def test_parallel_workers_store_the_same(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    report = run_batch(scans, settings=settings, engine_factory=form_engine, workers=2)
+    assert report.processed == 6
+    assert _counts(settings) == (6, 6, 6)
+
+
+def test_engine_crash_quarantines_that_page_only(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _page_image(scans / BOOK / "0007.png", 7, size=(700, 500))  # wide: the fake engine fails
+    report = run_batch(scans, settings=settings, engine_factory=crash_on_wide_engine)
+    assert report.processed == 6
+    assert [(q.source, q.code) for q in report.quarantined] == [(f"{BOOK}/0007.png", "ocr.crashed")]
+    assert "0007.png" in report.quarantined[0].message
+    assert report.exit_code == ExitCode.quarantined
