@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,36 +17,40 @@ from hotich.errors import BadInputError, HotichError
 from hotich.i18n import t
 
 app = typer.Typer(
-    name="hotich", help=t("cli.help"), no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
+    name="hotich",
+    help=t("cli.help"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 DbOption = Annotated[str | None, typer.Option("--db", help=t("cli.opt.db"), show_default=False)]
 
 
-class ExecutorName(str, Enum):
+class ExecutorName(StrEnum):
     local = "local"
     dask = "dask"
 
 
-class Difficulty(str, Enum):
+class Difficulty(StrEnum):
     clean = "clean"
     moderate = "moderate"
     hard = "hard"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
 
 
-class ReportBy(str, Enum):
+class ReportBy(StrEnum):
     commune = "commune"
     district = "district"
     province = "province"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -67,7 +71,9 @@ def run_cmd(
     scans: Annotated[Path, typer.Argument(help=t("cli.arg.scans"), show_default=False)],
     db: DbOption = None,
     workers: Annotated[int, typer.Option(help=t("cli.opt.workers"), min=1)] = os.cpu_count() or 1,
-    executor: Annotated[ExecutorName, typer.Option(help=t("cli.opt.executor"))] = ExecutorName.local,
+    executor: Annotated[
+        ExecutorName, typer.Option(help=t("cli.opt.executor"))
+    ] = ExecutorName.local,
     scheduler: Annotated[str | None, typer.Option(help=t("cli.opt.scheduler"))] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("cli.opt.quiet"))] = False,
 ) -> None:
@@ -79,7 +85,10 @@ def run_cmd(
     if executor is ExecutorName.dask or scheduler:
         raise BadInputError("cli.dask_unavailable")
     report = run_batch(
-        _folder(scans), settings=_settings(db), engine_factory=from_settings, workers=workers,
+        _folder(scans),
+        settings=_settings(db),
+        engine_factory=from_settings,
+        workers=workers,
         progress=NullProgress() if quiet else TqdmProgress(),
     )
     typer.echo(format_summary(report))
@@ -98,13 +107,17 @@ def eval_cmd(
     from hotich.pipeline.progress import NullProgress, TqdmProgress
 
     summary = evaluate(
-        _folder(scans), settings=Settings(), engine_factory=from_settings, workers=workers,
+        _folder(scans),
+        settings=Settings(),
+        engine_factory=from_settings,
+        workers=workers,
         progress=NullProgress() if as_json else TqdmProgress(),
     )
     if summary["pages"] == 0:
         raise BadInputError("cli.eval_no_truth", path=str(scans))
-    typer.echo(json.dumps(summary, ensure_ascii=False, indent=2) if as_json
-               else format_eval(summary))
+    typer.echo(
+        json.dumps(summary, ensure_ascii=False, indent=2) if as_json else format_eval(summary)
+    )
 
 
 @app.command("samples", help=t("cli.samples.help"))
@@ -112,7 +125,9 @@ def samples_cmd(
     out: Annotated[Path, typer.Argument(help=t("cli.arg.out"), show_default=False)],
     pages: Annotated[int, typer.Option(help=t("cli.opt.pages"), min=1)] = 12,
     seed: Annotated[int, typer.Option(help=t("cli.opt.seed"))] = 0,
-    difficulty: Annotated[Difficulty, typer.Option(help=t("cli.opt.difficulty"))] = Difficulty.clean,
+    difficulty: Annotated[
+        Difficulty, typer.Option(help=t("cli.opt.difficulty"))
+    ] = Difficulty.clean,
     dpi: Annotated[int, typer.Option(help=t("cli.opt.dpi"), min=72, max=600)] = 300,
 ) -> None:
     from hotich.samplegen import generate
@@ -145,7 +160,9 @@ def export_cmd(
 @app.command("report", help=t("cli.report.help"))
 def report_cmd(
     by: Annotated[ReportBy, typer.Option(help=t("cli.opt.by"))] = ReportBy.commune,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help=t("cli.opt.format"))] = ReportFormat.table,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help=t("cli.opt.format"))
+    ] = ReportFormat.table,
     db: DbOption = None,
     out: Annotated[Path | None, typer.Option(help=t("cli.opt.out"))] = None,
 ) -> None:
@@ -168,8 +185,9 @@ def report_cmd(
 def main() -> None:
     """Entry point. Usage errors exit 2 (typer); a HotichError prints its plain message and
     exits with its own code."""
-    logging.basicConfig(level=os.environ.get("HOTICH_LOG", "WARNING"),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("HOTICH_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         app()
     except HotichError as e:

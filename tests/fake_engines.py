@@ -13,7 +13,6 @@ from hotich.config.settings import Settings
 from hotich.errors import OcrEngineError
 from hotich.ocr.engine import NullEngine
 from hotich.schema.ocr import OcrPage
-
 from tests.ocr_fakes import ocr_page
 
 FORM_TEXT = [

@@ -18,7 +18,6 @@ import pytest
 from PIL import Image
 
 from hotich.samplegen import generate
-
 from tests.badfiles import make_bad_book
 
 pytestmark = pytest.mark.tesseract
@@ -26,10 +25,17 @@ pytestmark = pytest.mark.tesseract
 PAGES = 30
 
 
-def _hotich(*args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
+def _hotich(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hotich", *args], capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=900, check=False, **kw,  # type: ignore[call-overload]
+        [sys.executable, "-m", "hotich", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=900,
+        check=False,
+        **kw,  # type: ignore[call-overload]
     )
 
 
@@ -87,9 +93,21 @@ def test_killed_run_finishes_on_rerun_with_every_page_once(scans: Path, tmp_path
     url = f"sqlite:///{db}"
     for kill in range(2):  # kill twice at different points, then let it finish
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hotich", "run", str(scans), "--db", url, "--workers", "2",
-             "--quiet"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "hotich",
+                "run",
+                str(scans),
+                "--db",
+                url,
+                "--workers",
+                "2",
+                "--quiet",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 300
         target = 3 + 8 * kill
@@ -99,7 +117,8 @@ def test_killed_run_finishes_on_rerun_with_every_page_once(scans: Path, tmp_path
                 try:
                     with _db(db) as con:
                         done = con.execute(
-                            "select count(*) from pages where status='done'").fetchone()[0]
+                            "select count(*) from pages where status='done'"
+                        ).fetchone()[0]
                 except sqlite3.OperationalError:
                     continue
                 if done >= target:
@@ -118,7 +137,8 @@ def test_killed_run_finishes_on_rerun_with_every_page_once(scans: Path, tmp_path
         assert con.execute("select count(*) from pages where status != 'done'").fetchone()[0] == 0
         dupes = con.execute(
             "select count(*) from (select page_id, entry_index from entries "
-            "group by page_id, entry_index having count(*) > 1)").fetchone()[0]
+            "group by page_id, entry_index having count(*) > 1)"
+        ).fetchone()[0]
         assert dupes == 0
         assert con.execute("select count(*) from entries").fetchone()[0] == _truth_entries(scans)
 
@@ -140,19 +160,24 @@ def test_bad_files_quarantined_by_name_and_nothing_stored_is_lost(
     expected = make_bad_book(good)
     Image.new("RGB", (400, 560), "white").save(root / "stray.png")
     (good / "ghi-chu.txt").write_text("not a page", encoding="utf-8")
-    second = _hotich("run", str(root), "--db", f"sqlite:///{db}", "--quiet",
-                     env={"HOTICH_LANG": "en"})
+    second = _hotich(
+        "run", str(root), "--db", f"sqlite:///{db}", "--quiet", env={"HOTICH_LANG": "en"}
+    )
     assert second.returncode == 3, second.stdout + second.stderr
     for name in expected:
         line = next((ln for ln in second.stdout.splitlines() if name in ln), None)
         assert line is not None, f"{name} not named in the summary:\n{second.stdout}"
     assert "stray.png" in second.stdout and "ghi-chu.txt" in second.stdout
     with _db(db) as con:
-        codes = dict(con.execute(
-            "select source, error_code from pages where status='quarantined'").fetchall())
+        codes = dict(
+            con.execute(
+                "select source, error_code from pages where status='quarantined'"
+            ).fetchall()
+        )
         files = {r[0]: r[1] for r in con.execute("select path, code from quarantine")}
         after = con.execute(
-            "select count(*), sum(length(text)) from pages where status='done'").fetchone()
+            "select count(*), sum(length(text)) from pages where status='done'"
+        ).fetchone()
         assert con.execute("select count(*) from entries").fetchone()[0] == entries_before
     assert after == before  # nothing already stored was lost
     found = {Path(k).name: v for k, v in {**codes, **files}.items()}

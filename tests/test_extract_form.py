@@ -3,7 +3,6 @@
 from hotich.extract.form import extract_form, find_labels
 from hotich.extract.labels import load_labels
 from hotich.schema.entries import Provenance
-
 from tests.ocr_fakes import ocr_page
 
 LABELS = load_labels("khai_sinh")

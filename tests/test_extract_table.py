@@ -40,8 +40,9 @@ def _ocr() -> OcrPage:
             x = COLS[c] + 20
             words = []
             for word in text.split():
-                words.append(OcrWord(text=word, bbox=(x, ROWS[r] + 30, 12 * len(word), 30),
-                                     confidence=0.96))
+                words.append(
+                    OcrWord(text=word, bbox=(x, ROWS[r] + 30, 12 * len(word), 30), confidence=0.96)
+                )
                 x += 12 * len(word) + 12
             if words:
                 lines.append(OcrLine(words=tuple(words)))
@@ -69,10 +70,15 @@ def test_one_entry_per_filled_row() -> None:
     image = _grid_image()
     grid = find_grid(image)
     assert grid is not None
-    entries = extract_table(_ocr(), grid, erase_grid(image, grid), load_labels("khai_sinh"),
-                            Provenance(design="table"))
+    entries = extract_table(
+        _ocr(), grid, erase_grid(image, grid), load_labels("khai_sinh"), Provenance(design="table")
+    )
     assert [e.entry_index for e in entries] == [0, 1]
-    assert entries[0].values() == {"register_number": "1", "full_name": "LÊ VĂN AN",
-                                   "date_of_birth": "1990-01-02", "sex": "Nam"}
+    assert entries[0].values() == {
+        "register_number": "1",
+        "full_name": "LÊ VĂN AN",
+        "date_of_birth": "1990-01-02",
+        "sex": "Nam",
+    }
     assert entries[1].values()["full_name"] == "ĐỖ THỊ BÌNH"
     assert entries[1].fields["full_name"].bbox[0] >= COLS[1]

@@ -10,11 +10,10 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from hotich.config.settings import Settings
-from hotich.db.models import EntryRow, Page
+from hotich.db.models import EntryRow, Page, QuarantinedFile
 from hotich.db.session import make_engine, session_scope
 from hotich.errors import ExitCode
 from hotich.pipeline.runner import run_batch
-
 from tests.fake_engines import crash_on_wide_engine, form_engine
 
 BOOK = "20227-dai-thanh/khai-sinh-1998-q01"
@@ -99,3 +98,17 @@ def test_engine_crash_quarantines_that_page_only(scans: Path, tmp_path: Path) ->
     assert [(q.source, q.code) for q in report.quarantined] == [(f"{BOOK}/0007.png", "ocr.crashed")]
     assert "0007.png" in report.quarantined[0].message
     assert report.exit_code == ExitCode.quarantined
+
+
+def test_fixed_file_leaves_quarantine(scans: Path, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    bad = scans / BOOK / "0009.pdf"
+    bad.write_bytes(b"")
+    first = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert [q.code for q in first.quarantined] == ["pdf.empty"]
+    bad.unlink()
+    _page_image(scans / BOOK / "0009.png", 9)
+    second = run_batch(scans, settings=settings, engine_factory=form_engine)
+    assert second.quarantined == () and second.processed == 1
+    with session_scope(make_engine(settings.db)) as s:
+        assert s.scalar(select(func.count()).select_from(QuarantinedFile)) == 0

@@ -107,8 +107,11 @@ def test_folders_follow_the_contract(sample: GenerationReport) -> None:
 
 
 def test_multi_page_files(sample: GenerationReport) -> None:
-    kinds = {f.rsplit(".", 1)[1] for f in sample.files
-             if "pages" in _load(sample, f.rsplit(".", 1)[0] + ".gt.json")}
+    kinds = {
+        f.rsplit(".", 1)[1]
+        for f in sample.files
+        if "pages" in _load(sample, f.rsplit(".", 1)[0] + ".gt.json")
+    }
     assert kinds == {"tif", "pdf"}  # a 2-page TIFF (10 pages or more) and a 2-page PDF
     assert "png" in sample.file_types
 
@@ -132,8 +135,11 @@ def _check_id(entry: dict[str, Any]) -> bool:
     pid, born = entry["personal_id"], date.fromisoformat(entry["date_of_birth"])
     century = born.year // 100 - 19
     gender = 2 * century + (1 if entry["sex"] == "Nữ" else 0)
-    return (re.fullmatch(r"\d{12}", pid) is not None and pid[3] == str(gender)
-            and pid[4:6] == f"{born.year % 100:02d}")
+    return (
+        re.fullmatch(r"\d{12}", pid) is not None
+        and pid[3] == str(gender)
+        and pid[4:6] == f"{born.year % 100:02d}"
+    )
 
 
 def test_ground_truth_schema(sample: GenerationReport) -> None:
@@ -210,16 +216,17 @@ def test_text_holds_the_printed_values(sample: GenerationReport) -> None:
                 row = lines[2 + i]  # title, header row, then one line per entry
                 assert all(v in row for v in printed), (rel, row)
         if page["design"] == "form":
-            assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                 "Độc lập - Tự do - Hạnh phúc"]
+            assert lines[:2] == [
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc",
+            ]
 
 
 # -- determinism and ageing ---------------------------------------------------------------------
 
 
 def test_same_arguments_same_bytes(sample: GenerationReport, tmp_path: Path) -> None:
-    again = generate(tmp_path / "again", pages=11, seed=7, dpi=DPI, pdf_share=0.3,
-                     table_share=0.3)
+    again = generate(tmp_path / "again", pages=11, seed=7, dpi=DPI, pdf_share=0.3, table_share=0.3)
     assert _hashes(again.out) == _hashes(sample.out)
     one = generate(tmp_path / "one", pages=2, seed=8, dpi=60)
     other = generate(tmp_path / "other", pages=2, seed=9, dpi=60)
@@ -239,8 +246,13 @@ def _contrast(img: np.ndarray) -> float:
 
 @pytest.mark.parametrize("difficulty", ["moderate", "hard"])
 def test_difficulties_degrade_the_page(difficulty: str, tmp_path: Path) -> None:
-    kwargs: dict[str, Any] = {"pages": 2, "seed": 3, "dpi": 60, "pdf_share": 0.0,
-                              "table_share": 0.5}
+    kwargs: dict[str, Any] = {
+        "pages": 2,
+        "seed": 3,
+        "dpi": 60,
+        "pdf_share": 0.0,
+        "table_share": 0.5,
+    }
     clean = generate(tmp_path / "clean", **kwargs)
     aged = generate(tmp_path / difficulty, difficulty=difficulty, **kwargs)
     assert aged.files == clean.files
@@ -260,8 +272,13 @@ def test_difficulties_degrade_the_page(difficulty: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"pages": 0}, {"dpi": 10}, {"difficulty": "extreme"}, {"pdf_share": 1.5},
-     {"table_share": -0.1}],
+    [
+        {"pages": 0},
+        {"dpi": 10},
+        {"difficulty": "extreme"},
+        {"pdf_share": 1.5},
+        {"table_share": -0.1},
+    ],
 )
 def test_bad_arguments(kwargs: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(BadInputError):

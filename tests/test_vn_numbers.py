@@ -70,8 +70,14 @@ def test_words_to_date_variants(text: str, iso: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hello", "ngày ba mươi tháng hai năm hai nghìn", "ngày năm tháng mười ba năm 2000",
-     "ngày tháng ba năm một nghìn", "ngày một tháng mười ba năm 2000"],
+    [
+        "",
+        "hello",
+        "ngày ba mươi tháng hai năm hai nghìn",
+        "ngày năm tháng mười ba năm 2000",
+        "ngày tháng ba năm một nghìn",
+        "ngày một tháng mười ba năm 2000",
+    ],
 )
 def test_words_to_date_rejects(text: str) -> None:
     assert words_to_date(text) is None

@@ -231,6 +231,20 @@ def save_quarantined_file(
     log.info("file %s quarantined: %s", rel_path, code)
 
 
+def clear_resolved_files(
+    session: Session, root: str | PathLike[str], still_bad: Collection[str]
+) -> int:
+    """Forget quarantined files under ``root`` that are no longer a problem (fixed, renamed or
+    removed since): only the files of ``still_bad`` stay listed. Returns how many were cleared."""
+    root_s = str(root)
+    with _transaction(session):
+        query = delete(QuarantinedFile).where(QuarantinedFile.root == root_s)
+        if still_bad:
+            query = query.where(QuarantinedFile.path.not_in(list(still_bad)))
+        cleared = session.execute(query).rowcount
+    return int(cleared or 0)
+
+
 def start_run(session: Session, root: str | PathLike[str]) -> int:
     """Record the start of a run over ``root``; the run's id."""
     with _transaction(session):

@@ -57,7 +57,10 @@ class Scores:
             self.pages[g] += 1
 
     def add_entry(
-        self, groups: Iterable[str], truth: Mapping[str, Any], read: Mapping[str, str] | None,
+        self,
+        groups: Iterable[str],
+        truth: Mapping[str, Any],
+        read: Mapping[str, str] | None,
         flagged_fields: set[str],
     ) -> None:
         skip = set(truth.get("_inconsistent", []))
@@ -78,7 +81,8 @@ class Scores:
             chars = self.chars.get(g, 0)
             per_field = {
                 name: {"accuracy": tally.accuracy, "right": tally.right, "total": tally.total}
-                for name, tally in sorted(self.fields[g].items()) if name != "*"
+                for name, tally in sorted(self.fields[g].items())
+                if name != "*"
             }
             overall = self.fields[g]["*"]
             out[g] = {
@@ -89,6 +93,11 @@ class Scores:
                 "fields_total": overall.total,
                 "per_field": per_field,
             }
-        return {"groups": out, "inconsistent_flagged": {
-            "right": self.flagged.right, "total": self.flagged.total,
-            "rate": self.flagged.accuracy}}
+        return {
+            "groups": out,
+            "inconsistent_flagged": {
+                "right": self.flagged.right,
+                "total": self.flagged.total,
+                "rate": self.flagged.accuracy,
+            },
+        }

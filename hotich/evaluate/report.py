@@ -14,11 +14,14 @@ def _pct(value: float | None) -> str:
 def format_eval(summary: dict[str, Any]) -> str:
     groups: dict[str, Any] = summary["groups"]
     lines = [t("eval.title", pages=summary["pages"], rate=summary.get("pages_per_minute") or 0)]
-    lines.append(f"{t('eval.col.group'):<28}{t('eval.col.pages'):>8}{'CER':>10}"
-                 f"{t('eval.col.fields'):>16}")
+    lines.append(
+        f"{t('eval.col.group'):<28}{t('eval.col.pages'):>8}{'CER':>10}{t('eval.col.fields'):>16}"
+    )
     for name, g in groups.items():
-        lines.append(f"{name:<28}{g['pages']:>8}{_pct(g['cer']):>10}"
-                     f"{_pct(g['field_accuracy']):>10} ({g['fields_right']}/{g['fields_total']})")
+        lines.append(
+            f"{name:<28}{g['pages']:>8}{_pct(g['cer']):>10}"
+            f"{_pct(g['field_accuracy']):>10} ({g['fields_right']}/{g['fields_total']})"
+        )
     overall = groups.get("all")
     if overall:
         lines.append("")

@@ -13,11 +13,11 @@ from typing import Any
 from hotich.config.settings import Settings
 from hotich.evaluate.groundtruth import TruthPage, load_truth
 from hotich.evaluate.metrics import Scores, field_matches
+from hotich.pipeline.discover import discover
 from hotich.pipeline.executor import EngineFactory, make_executor
+from hotich.pipeline.preprocess import PreprocessConfig
 from hotich.pipeline.progress import NullProgress, Progress
 from hotich.pipeline.recipe import PageContext, PageTask
-from hotich.pipeline.preprocess import PreprocessConfig
-from hotich.pipeline.discover import discover
 from hotich.schema.entries import Entry
 from hotich.schema.page import PageResult
 
@@ -27,10 +27,15 @@ def _align(truth: list[dict[str, Any]], read: list[Entry]) -> list[Entry | None]
     free = list(read)
     out: list[Entry | None] = []
     for entry in truth:
+
         def agreement(candidate: Entry, entry: dict[str, Any] = entry) -> int:
             values = candidate.values()
-            return sum(field_matches(str(v), values.get(k)) for k, v in entry.items()
-                       if not k.startswith("_"))
+            return sum(
+                field_matches(str(v), values.get(k))
+                for k, v in entry.items()
+                if not k.startswith("_")
+            )
+
         best = max(free, key=agreement, default=None)
         if best is not None and (agreement(best) > 0 or len(truth) == len(read)):
             free.remove(best)
@@ -41,8 +46,12 @@ def _align(truth: list[dict[str, Any]], read: list[Entry]) -> list[Entry | None]
 
 
 def score_page(scores: Scores, truth: TruthPage, result: PageResult) -> None:
-    groups = ["all", f"difficulty:{truth.difficulty}", f"register:{truth.register_type}",
-              f"design:{truth.design}"]
+    groups = [
+        "all",
+        f"difficulty:{truth.difficulty}",
+        f"register:{truth.register_type}",
+        f"design:{truth.design}",
+    ]
     scores.add_text(groups, truth.text, result.text)
     read = [e for e in result.entries if e.register_type == truth.register_type]
     for entry, match in zip(truth.entries, _align(list(truth.entries), read), strict=True):
@@ -51,8 +60,13 @@ def score_page(scores: Scores, truth: TruthPage, result: PageResult) -> None:
 
 
 def evaluate(
-    root: Path, *, settings: Settings, engine_factory: EngineFactory, workers: int = 1,
-    progress: Progress | None = None, preprocess: PreprocessConfig | None = None,
+    root: Path,
+    *,
+    settings: Settings,
+    engine_factory: EngineFactory,
+    workers: int = 1,
+    progress: Progress | None = None,
+    preprocess: PreprocessConfig | None = None,
     on_result: Callable[[TruthPage, PageResult], None] | None = None,
 ) -> dict[str, Any]:
     progress = progress or NullProgress()

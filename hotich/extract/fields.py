@@ -19,7 +19,9 @@ def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float
     normalized = normalize(field, raw)
     if not normalized.value and not normalized.issues:
         return FieldValue(
-            value="", raw=raw, confidence=round(min(BLANK_CONFIDENCE, label_confidence), 4),
+            value="",
+            raw=raw,
+            confidence=round(min(BLANK_CONFIDENCE, label_confidence), 4),
             bbox=union_bbox([w.bbox for w in words]),
         )
     ocr_conf = min((w.confidence for w in words), default=0.0)

@@ -18,8 +18,18 @@ from hotich.schema.entries import Entry, FieldValue, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
 
 WRAPPING_FIELDS = frozenset(
-    {"place_of_birth", "hometown", "mother_residence", "father_residence", "parents_residence",
-     "residence", "place_of_death", "notes", "husband_residence", "wife_residence"}
+    {
+        "place_of_birth",
+        "hometown",
+        "mother_residence",
+        "father_residence",
+        "parents_residence",
+        "residence",
+        "place_of_death",
+        "notes",
+        "husband_residence",
+        "wife_residence",
+    }
 )
 
 
@@ -97,8 +107,7 @@ def split_glued(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
         x, y, w, h = word.bbox
         cut = round(w * (len(head) + 1) / len(word.text))
         out.append(word.model_copy(update={"text": head + ":", "bbox": (x, y, cut, h)}))
-        rest = OcrWord(text=tail, bbox=(x + cut, y, max(1, w - cut), h),
-                       confidence=word.confidence)
+        rest = OcrWord(text=tail, bbox=(x + cut, y, max(1, w - cut), h), confidence=word.confidence)
         out.extend(split_glued((rest,)))
     return tuple(out)
 
@@ -138,8 +147,11 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
         name: field_value(name, slot.words, label_confidence=slot.label_confidence)
         for name, slot in slots.items()
     }
-    return [Entry(register_type=labels.register_type, entry_index=0, fields=fields,
-                  provenance=provenance)]
+    return [
+        Entry(
+            register_type=labels.register_type, entry_index=0, fields=fields, provenance=provenance
+        )
+    ]
 
 
 def _continue_value(last: _Slot | None, line: OcrLine) -> _Slot | None:

@@ -48,17 +48,19 @@ def _positions(profile: np.ndarray, threshold: float, min_gap: int) -> tuple[int
             groups[-1].append(int(i))
         else:
             groups.append([int(i)])
-    return tuple(int(round((g[0] + g[-1]) / 2)) for g in groups)
+    return tuple(round((g[0] + g[-1]) / 2) for g in groups)
 
 
 def find_grid(gray: np.ndarray, *, min_rows: int = 3, min_cols: int = 4) -> Grid | None:
     """The table grid of a page, or None when the page has no ruled table."""
     h, w = gray.shape[:2]
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 30))))
+    horiz = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1))
+    )
+    vert = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 30)))
+    )
     # Bridge small breaks (faded or broken rules) before measuring lengths.
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))

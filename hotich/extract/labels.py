@@ -17,7 +17,7 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Accent-free lower-case word tokens: 'Ngày, tháng, năm sinh:' -> ['ngay','thang','nam','sinh']."""
+    """Accent-free lower-case word tokens: 'Ngày, tháng, năm sinh:' -> ngay thang nam sinh."""
     return [tok for tok in _NON_WORD.split(strip_accents(text)) if tok]
 
 

@@ -17,20 +17,48 @@ from hotich.schema.entries import Issue
 from hotich.schema.text import clean_text, strip_accents
 
 DATE_FIELDS = frozenset(
-    {"date_of_birth", "registration_date", "husband_date_of_birth", "wife_date_of_birth",
-     "date_of_death"}
+    {
+        "date_of_birth",
+        "registration_date",
+        "husband_date_of_birth",
+        "wife_date_of_birth",
+        "date_of_death",
+    }
 )
 YEAR_FIELDS = frozenset({"mother_birth_year", "father_birth_year"})
 NAME_FIELDS = frozenset(
-    {"full_name", "mother_name", "father_name", "declarant_name", "registrar_name",
-     "husband_name", "wife_name"}
+    {
+        "full_name",
+        "mother_name",
+        "father_name",
+        "declarant_name",
+        "registrar_name",
+        "husband_name",
+        "wife_name",
+    }
 )
 DIGIT_FIELDS = frozenset({"personal_id", "register_number"})
 
 # Letters Tesseract returns for digits in numeric fields.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
-                                   "|": "1", "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
-                                   "z": "2", "G": "6", "g": "9"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "G": "6",
+        "g": "9",
+    }
+)
 _DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -66,8 +94,9 @@ def normalize_date(field: str, raw: str) -> Normalized:
         if len(year) == 2:
             return Normalized(raw, (_issue("date.two_digit_year", field=field, raw=raw),), 0.5)
         try:
-            return Normalized(date(int(year), month, day).isoformat(),
-                              factor=1.0 if text == m[0] else 0.9)
+            return Normalized(
+                date(int(year), month, day).isoformat(), factor=1.0 if text == m[0] else 0.9
+            )
         except ValueError:
             return Normalized(raw, (_issue("date.impossible", field=field, raw=raw),), 0.5)
     m = _MONTH_YEAR.match(text)

@@ -13,9 +13,9 @@ import numpy as np
 from hotich.extract.fields import field_value
 from hotich.extract.grid import Grid, ink_share
 from hotich.extract.labels import LabelSet
+from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
 from hotich.schema.ocr import OcrPage, OcrWord, union_bbox
-from hotich.i18n import t
 
 BLANK_INK = 0.002
 """A cell with less ink than this share of its pixels is blank."""
@@ -75,14 +75,23 @@ def extract_table(
             if not words and inked[c] >= BLANK_INK:
                 # Ink in the cell but nothing read: never pass that off as a blank field.
                 value = FieldValue(
-                    value="", raw="", confidence=0.0, bbox=grid.cell_box(r, c),
+                    value="",
+                    raw="",
+                    confidence=0.0,
+                    bbox=grid.cell_box(r, c),
                     issues=(Issue(code="ocr.unread", message=t("issue.ocr.unread")),),
                 )
             elif not words:
                 value = value.model_copy(update={"bbox": grid.cell_box(r, c)})
             fields[name] = value
-        entries.append(Entry(register_type=labels.register_type, entry_index=len(entries),
-                             fields=fields, provenance=provenance))
+        entries.append(
+            Entry(
+                register_type=labels.register_type,
+                entry_index=len(entries),
+                fields=fields,
+                provenance=provenance,
+            )
+        )
     return entries
 
 
@@ -95,8 +104,11 @@ def table_text(page: OcrPage, grid: Grid) -> str:
         line = " ".join(p for p in parts if p)
         if line:
             lines.append(line)
-    outside = [w for w in page.words if grid.cell_of(w.bbox[0] + w.bbox[2] / 2,
-                                                      w.bbox[1] + w.bbox[3] / 2) is None]
+    outside = [
+        w
+        for w in page.words
+        if grid.cell_of(w.bbox[0] + w.bbox[2] / 2, w.bbox[1] + w.bbox[3] / 2) is None
+    ]
     head = [" ".join(w.text for w in line.words if w in outside) for line in page.lines]
     return "\n".join([h for h in head if h] + lines)
 

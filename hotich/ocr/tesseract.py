@@ -46,16 +46,24 @@ class TesseractEngine:
         except RuntimeError as e:  # pytesseract's timeout: a soft failure
             log.warning("tesseract timed out after %ss", self.timeout_s)
             return OcrPage(
-                width=width, height=height, engine=self.name, engine_version=self.version(),
-                config=config, warnings=(f"timeout: {e}",),
+                width=width,
+                height=height,
+                engine=self.name,
+                engine_version=self.version(),
+                config=config,
+                warnings=(f"timeout: {e}",),
             )
         except _tesseract.TesseractNotFound as e:
             raise EnvironmentCheckError("env.tesseract_missing") from e
         except _tesseract.TesseractFailed as e:
             raise OcrEngineError("ocr.crashed", detail=str(e)[:200]) from e
         return OcrPage(
-            width=width, height=height, lines=tuple(_lines(data)), engine=self.name,
-            engine_version=self.version(), config=config,
+            width=width,
+            height=height,
+            lines=tuple(_lines(data)),
+            engine=self.name,
+            engine_version=self.version(),
+            config=config,
         )
 
 
@@ -68,12 +76,19 @@ def _lines(data: dict[str, list[object]]) -> list[OcrLine]:
         conf = float(str(data["conf"][i]))
         if not word or conf < 0:
             continue
-        key = (int(str(data["block_num"][i])), int(str(data["par_num"][i])),
-               int(str(data["line_num"][i])))
+        key = (
+            int(str(data["block_num"][i])),
+            int(str(data["par_num"][i])),
+            int(str(data["line_num"][i])),
+        )
         if key not in grouped:
             order.append(key)
-        box = (int(str(data["left"][i])), int(str(data["top"][i])),
-               int(str(data["width"][i])), int(str(data["height"][i])))
+        box = (
+            int(str(data["left"][i])),
+            int(str(data["top"][i])),
+            int(str(data["width"][i])),
+            int(str(data["height"][i])),
+        )
         grouped[key].append(OcrWord(text=word, bbox=box, confidence=min(conf, 100.0) / 100.0))
     return [OcrLine(words=tuple(grouped[key])) for key in order]
 

@@ -27,11 +27,16 @@ class SerialExecutor:
     """Runs pages one after another in this process."""
 
     def __init__(
-        self, settings: Settings, engine_factory: EngineFactory,
+        self,
+        settings: Settings,
+        engine_factory: EngineFactory,
         preprocess: PreprocessConfig | None = None,
     ) -> None:
-        self.ctx = PageContext(settings=settings, engine=engine_factory(settings),
-                               preprocess=preprocess or PreprocessConfig())
+        self.ctx = PageContext(
+            settings=settings,
+            engine=engine_factory(settings),
+            preprocess=preprocess or PreprocessConfig(),
+        )
 
     def run(self, tasks: Iterable[PageTask]) -> Iterator[PageResult]:
         for task in tasks:
@@ -46,8 +51,9 @@ def _init_worker(
 ) -> None:
     global _worker_ctx
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread per worker process
-    _worker_ctx = PageContext(settings=settings, engine=engine_factory(settings),
-                              preprocess=preprocess)
+    _worker_ctx = PageContext(
+        settings=settings, engine=engine_factory(settings), preprocess=preprocess
+    )
 
 
 def _work(task: PageTask) -> PageResult:
@@ -61,7 +67,10 @@ class ProcessExecutor:
     so memory stays flat however many pages the batch has."""
 
     def __init__(
-        self, settings: Settings, engine_factory: EngineFactory, workers: int,
+        self,
+        settings: Settings,
+        engine_factory: EngineFactory,
+        workers: int,
         preprocess: PreprocessConfig | None = None,
     ) -> None:
         self.settings = settings
@@ -73,7 +82,8 @@ class ProcessExecutor:
         pending: set[Future[PageResult]] = set()
         todo = iter(tasks)
         with ProcessPoolExecutor(
-            max_workers=self.workers, initializer=_init_worker,
+            max_workers=self.workers,
+            initializer=_init_worker,
             initargs=(self.settings, self.engine_factory, self.preprocess),
         ) as pool:
             for task in todo:
@@ -89,7 +99,9 @@ class ProcessExecutor:
 
 
 def make_executor(
-    settings: Settings, engine_factory: EngineFactory, workers: int,
+    settings: Settings,
+    engine_factory: EngineFactory,
+    workers: int,
     preprocess: PreprocessConfig | None = None,
 ) -> Executor:
     if workers <= 1:

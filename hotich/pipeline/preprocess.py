@@ -94,16 +94,21 @@ def rotate(image: np.ndarray, deg: float, *, border: int = 255) -> np.ndarray:
     matrix[1, 2] += new_h / 2 - h / 2
     value = (border,) * (1 if image.ndim == 2 else image.shape[2])
     return cv2.warpAffine(
-        image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=value,
+        image,
+        matrix,
+        (new_w, new_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=value,
     )
 
 
 def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:
     """Divide out the paper's shading (yellowing, uneven light) so the background is white."""
     k = kernel | 1
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(
-        cv2.MORPH_RECT, (k, k)))
+    background = cv2.morphologyEx(
+        gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
     background = cv2.medianBlur(background, 5)
     flat = cv2.divide(gray, background, scale=255)
     return flat
@@ -127,8 +132,9 @@ def denoise(gray: np.ndarray, *, min_noise: float = 4.0, strength: int = 9) -> n
     """
     if noise_level(gray) < min_noise:
         return gray
-    return cv2.fastNlMeansDenoising(gray, None, h=strength, templateWindowSize=7,
-                                    searchWindowSize=15)
+    return cv2.fastNlMeansDenoising(
+        gray, None, h=strength, templateWindowSize=7, searchWindowSize=15
+    )
 
 
 def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
@@ -204,7 +210,9 @@ def _leader_runs(
     return out
 
 
-def prepare(image: np.ndarray, config: PreprocessConfig) -> tuple[np.ndarray, Geometry, tuple[str, ...]]:
+def prepare(
+    image: np.ndarray, config: PreprocessConfig
+) -> tuple[np.ndarray, Geometry, tuple[str, ...]]:
     """The chain for OCR: gray → deskew → flatten → denoise → dots. Returns the cleaned
     image, how the stored page geometry derives from the scan, and the stages that ran."""
     stages: list[str] = ["gray"]

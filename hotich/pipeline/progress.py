@@ -37,8 +37,12 @@ class TqdmProgress:
 
     def start(self, total: int) -> None:
         self._bar = tqdm(
-            total=total, unit=t("progress.unit"), desc=t("progress.desc"), file=sys.stderr,
-            dynamic_ncols=True, smoothing=0.1,
+            total=total,
+            unit=t("progress.unit"),
+            desc=t("progress.desc"),
+            file=sys.stderr,
+            dynamic_ncols=True,
+            smoothing=0.1,
             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
             "[{elapsed}<{remaining}{postfix}]",
         )

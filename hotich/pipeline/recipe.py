@@ -64,16 +64,24 @@ def process_page(task: PageTask, ctx: PageContext) -> PageResult:
         result = PageResult(ref=ref, ok=False, error_code=e.code, error_message=str(e))
     except OcrEngineError as e:
         log.warning("%s: OCR engine failed", ref.label)
-        result = PageResult(ref=ref, ok=False, error_code="ocr.crashed",
-                            error_message=t("quarantine.ocr.crashed", file=ref.label,
-                                            detail=e.params.get("detail", "")))
+        result = PageResult(
+            ref=ref,
+            ok=False,
+            error_code="ocr.crashed",
+            error_message=t(
+                "quarantine.ocr.crashed", file=ref.label, detail=e.params.get("detail", "")
+            ),
+        )
     except EnvironmentCheckError:
         raise
     except Exception as e:  # a bug must not stop a clerk's batch: quarantine and go on
         log.error("%s: internal error\n%s", ref.label, traceback.format_exc())
-        result = PageResult(ref=ref, ok=False, error_code="internal",
-                            error_message=t("quarantine.internal", file=ref.label,
-                                            detail=type(e).__name__))
+        result = PageResult(
+            ref=ref,
+            ok=False,
+            error_code="internal",
+            error_message=t("quarantine.internal", file=ref.label, detail=type(e).__name__),
+        )
     return result.model_copy(update={"seconds": round(time.perf_counter() - start, 3)})
 
 
@@ -89,7 +97,10 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         text = ocr.text
     register = ref.register_hint or detect_register(text)
     provenance = Provenance(
-        engine=ocr.engine, engine_version=ocr.engine_version, config=ocr.config, stages=stages,
+        engine=ocr.engine,
+        engine_version=ocr.engine_version,
+        config=ocr.config,
+        stages=stages,
         design="table" if grid is not None else "form",
     )
     entries: list[Entry] = []
@@ -100,7 +111,12 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         else:
             entries = extract_form(ocr, labels, provenance)
     return PageResult(
-        ref=ref, sha256=sha256, register_type=register,
+        ref=ref,
+        sha256=sha256,
+        register_type=register,
         design="table" if grid is not None else "form",
-        entries=tuple(entries), text=text, geometry=geometry, stages=stages,
+        entries=tuple(entries),
+        text=text,
+        geometry=geometry,
+        stages=stages,
     )

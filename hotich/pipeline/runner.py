@@ -60,9 +60,12 @@ class BatchReport(BaseModel):
     def counts(self) -> dict[str, int]:
         """The figures recorded with the run in the database."""
         return {
-            "pages_found": self.pages_found, "processed": self.processed,
-            "skipped": self.skipped + self.unchanged, "quarantined": len(self.quarantined),
-            "ignored": len(self.ignored), "entries": self.entries,
+            "pages_found": self.pages_found,
+            "processed": self.processed,
+            "skipped": self.skipped + self.unchanged,
+            "quarantined": len(self.quarantined),
+            "ignored": len(self.ignored),
+            "entries": self.entries,
             "entries_needing_review": self.entries_needing_review,
             "milliseconds": int(self.seconds * 1000),
         }
@@ -84,8 +87,13 @@ def _is_done(ref: PageRef, known: store.KnownPage | None) -> bool:
 
 
 def run_batch(
-    root: Path, *, settings: Settings, engine_factory: EngineFactory, workers: int = 1,
-    progress: Progress | None = None, preprocess: PreprocessConfig | None = None,
+    root: Path,
+    *,
+    settings: Settings,
+    engine_factory: EngineFactory,
+    workers: int = 1,
+    progress: Progress | None = None,
+    preprocess: PreprocessConfig | None = None,
 ) -> BatchReport:
     progress = progress or NullProgress()
     start = time.perf_counter()
@@ -98,12 +106,16 @@ def run_batch(
         run_id = store.start_run(session, str(root))
         known = store.known_pages(session, str(root))
     quarantined: list[QuarantinedItem] = []
+    with session_scope(engine) as session:
+        store.clear_resolved_files(session, str(root), {p.source for p in found.problems})
     for problem in found.problems:
         with session_scope(engine) as session:
-            store.save_quarantined_file(session, str(root), problem.source, problem.code,
-                                        problem.message, run_id)
-        quarantined.append(QuarantinedItem(source=problem.source, code=problem.code,
-                                           message=problem.message))
+            store.save_quarantined_file(
+                session, str(root), problem.source, problem.code, problem.message, run_id
+            )
+        quarantined.append(
+            QuarantinedItem(source=problem.source, code=problem.code, message=problem.message)
+        )
     tasks: list[PageTask] = []
     skipped = 0
     for ref in found.refs:
@@ -127,22 +139,34 @@ def run_batch(
             if result.unchanged:
                 unchanged += 1
             elif not result.ok:
-                quarantined.append(QuarantinedItem(source=result.ref.label,
-                                                   code=result.error_code,
-                                                   message=result.error_message))
+                quarantined.append(
+                    QuarantinedItem(
+                        source=result.ref.label,
+                        code=result.error_code,
+                        message=result.error_message,
+                    )
+                )
             else:
                 processed += 1
                 entries += len(result.entries)
-                review += sum(e.status(settings.review_threshold) == "needs_review"
-                              for e in result.entries)
+                review += sum(
+                    e.status(settings.review_threshold) == "needs_review" for e in result.entries
+                )
                 empty += int(not result.entries)
     finally:
         progress.close()
     seconds = round(time.perf_counter() - start, 2)
     report = BatchReport(
-        run_id=run_id, pages_found=len(found.refs), processed=processed, skipped=skipped,
-        unchanged=unchanged, quarantined=tuple(quarantined), ignored=tuple(found.ignored),
-        entries=entries, entries_needing_review=review, pages_without_entries=empty,
+        run_id=run_id,
+        pages_found=len(found.refs),
+        processed=processed,
+        skipped=skipped,
+        unchanged=unchanged,
+        quarantined=tuple(quarantined),
+        ignored=tuple(found.ignored),
+        entries=entries,
+        entries_needing_review=review,
+        pages_without_entries=empty,
         seconds=seconds,
     )
     with session_scope(engine) as session:

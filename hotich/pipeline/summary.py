@@ -10,8 +10,12 @@ def format_summary(report: BatchReport, *, max_listed: int = 50) -> str:
     lines = [
         t("run.summary.title"),
         t("run.summary.found", n=report.pages_found),
-        t("run.summary.processed", n=report.processed, rate=f"{report.pages_per_minute:.1f}",
-          seconds=f"{report.seconds:.0f}"),
+        t(
+            "run.summary.processed",
+            n=report.processed,
+            rate=f"{report.pages_per_minute:.1f}",
+            seconds=f"{report.seconds:.0f}",
+        ),
         t("run.summary.skipped", n=report.skipped + report.unchanged),
         t("run.summary.entries", n=report.entries, review=report.entries_needing_review),
     ]

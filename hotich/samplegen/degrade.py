@@ -64,13 +64,17 @@ def draw_params(rng: np.random.Generator, difficulty: Difficulty) -> DegradePara
     sign = 1.0 if chance(rng, 0.5) else -1.0
     seed = int(rng.integers(0, 2**31))
     if difficulty == "clean":
-        return DegradeParams(paper=pick(rng, ((255, 255, 255), (252, 251, 247), (250, 250, 246))),
-                             seed=seed)
+        return DegradeParams(
+            paper=pick(rng, ((255, 255, 255), (252, 251, 247), (250, 250, 246))), seed=seed
+        )
     if difficulty == "moderate":
         return DegradeParams(
             skew_deg=sign * uniform(rng, 0.5, 3.0),
-            paper=(int(rng.integers(244, 251)), int(rng.integers(238, 246)),
-                   int(rng.integers(215, 230))),
+            paper=(
+                int(rng.integers(244, 251)),
+                int(rng.integers(238, 246)),
+                int(rng.integers(215, 230)),
+            ),
             fade=uniform(rng, 0.0, 0.1),
             light_angle=uniform(rng, 0, 2 * np.pi),
             light_strength=uniform(rng, 0.04, 0.12),
@@ -80,14 +84,23 @@ def draw_params(rng: np.random.Generator, difficulty: Difficulty) -> DegradePara
             seed=seed,
         )
     stains = tuple(
-        Stain(uniform(rng, 0.1, 0.9), uniform(rng, 0.1, 0.9), uniform(rng, 0.04, 0.12),
-              uniform(rng, 0.03, 0.1), uniform(rng, 0.15, 0.4), chance(rng, 0.4))
+        Stain(
+            uniform(rng, 0.1, 0.9),
+            uniform(rng, 0.1, 0.9),
+            uniform(rng, 0.04, 0.12),
+            uniform(rng, 0.03, 0.1),
+            uniform(rng, 0.15, 0.4),
+            chance(rng, 0.4),
+        )
         for _ in range(int(rng.integers(1, 4)))
     )
     return DegradeParams(
         skew_deg=sign * uniform(rng, 2.0, 6.0),
-        paper=(int(rng.integers(230, 242)), int(rng.integers(210, 224)),
-               int(rng.integers(168, 190))),
+        paper=(
+            int(rng.integers(230, 242)),
+            int(rng.integers(210, 224)),
+            int(rng.integers(168, 190)),
+        ),
         fade=uniform(rng, 0.3, 0.55),
         stains=stains,
         light_angle=uniform(rng, 0, 2 * np.pi),
@@ -112,15 +125,21 @@ def degrade(img: np.ndarray, params: DegradeParams, dpi: int) -> np.ndarray:
     out = illuminate(out, params.light_angle, params.light_strength, params.vignette)
     background: RGB = (48, 46, 44) if params.border_mm else params.paper
     out = rotate(out, params.skew_deg, background)
-    out = dark_borders(out, round(params.border_mm * dpi / 25.4), params.torn, rng,
-                       bite=round(params.bite_mm * dpi / 25.4))
+    out = dark_borders(
+        out,
+        round(params.border_mm * dpi / 25.4),
+        params.torn,
+        rng,
+        bite=round(params.bite_mm * dpi / 25.4),
+    )
     out = blur(out, params.blur_px_300 * dpi / 300)
     out = add_noise(out, params.noise_sigma, rng)
     return jpeg_round_trip(out, params.jpeg_quality)
 
 
-def _scale(img: np.ndarray, factor: np.ndarray, tint: tuple[float, ...] = (1.0, 1.0, 1.0)
-           ) -> np.ndarray:
+def _scale(
+    img: np.ndarray, factor: np.ndarray, tint: tuple[float, ...] = (1.0, 1.0, 1.0)
+) -> np.ndarray:
     """Each channel ``c`` multiplied by ``1 - (1 - factor) * tint[c]`` (saturating), ``factor``
     being a per-pixel (H×W) or per-column (W) float field."""
     h, w = img.shape[:2]
@@ -159,8 +178,7 @@ def tint_paper(img: np.ndarray, paper: RGB) -> np.ndarray:
     return np.stack([luts[c][img[..., c]] for c in range(3)], axis=-1)
 
 
-def add_stains(img: np.ndarray, stains: tuple[Stain, ...], rng: np.random.Generator
-               ) -> np.ndarray:
+def add_stains(img: np.ndarray, stains: tuple[Stain, ...], rng: np.random.Generator) -> np.ndarray:
     """Coffee blotches and water rings: soft-edged, irregular, brownish."""
     if not stains:
         return img
@@ -202,13 +220,20 @@ def rotate(img: np.ndarray, degrees: float, background: RGB) -> np.ndarray:
         return img
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    turned: np.ndarray = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
-                                        borderMode=cv2.BORDER_CONSTANT, borderValue=background)
+    turned: np.ndarray = cv2.warpAffine(
+        img,
+        m,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=background,
+    )
     return turned
 
 
-def dark_borders(img: np.ndarray, width: int, torn: bool, rng: np.random.Generator,
-                 bite: int = 0) -> np.ndarray:
+def dark_borders(
+    img: np.ndarray, width: int, torn: bool, rng: np.random.Generator, bite: int = 0
+) -> np.ndarray:
     """Dark scanner background along ragged page edges, and a torn bite out of one edge."""
     if width <= 0:
         return img

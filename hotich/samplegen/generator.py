@@ -51,16 +51,22 @@ class GenerationReport(BaseModel):
 
     def summary(self) -> str:
         """One line for people, in the current language."""
-        return t("samplegen.done", pages=self.pages, files=len(self.files),
-                 entries=self.entries, out=str(self.out))
+        return t(
+            "samplegen.done",
+            pages=self.pages,
+            files=len(self.files),
+            entries=self.entries,
+            out=str(self.out),
+        )
 
 
 def _check(out: Path, pages: int, difficulty: str, dpi: int, shares: dict[str, float]) -> None:
     if pages < 1:
         raise BadInputError("samplegen.bad_pages", pages=pages)
     if difficulty not in DIFFICULTIES:
-        raise BadInputError("samplegen.bad_difficulty", difficulty=difficulty,
-                            choices=", ".join(DIFFICULTIES))
+        raise BadInputError(
+            "samplegen.bad_difficulty", difficulty=difficulty, choices=", ".join(DIFFICULTIES)
+        )
     if not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
         raise BadInputError("samplegen.bad_dpi", dpi=dpi, low=DPI_RANGE[0], high=DPI_RANGE[1])
     for name, value in shares.items():
@@ -70,23 +76,39 @@ def _check(out: Path, pages: int, difficulty: str, dpi: int, shares: dict[str, f
         raise BadInputError("samplegen.out_not_empty", out=str(out))
 
 
-def _book_content(seed: int, spec: RegisterSpec, book: BookPlan
-                  ) -> tuple[BookStyle, list[SampleEntry]]:
+def _book_content(
+    seed: int, spec: RegisterSpec, book: BookPlan
+) -> tuple[BookStyle, list[SampleEntry]]:
     rng = stream(seed, "style", book.folder)
     c = book.commune
     era = era_of(book.year)
     seal = f"ỦY BAN NHÂN DÂN XÃ {c.name.upper()} - H. {c.district.upper()}"
-    style = choose_style(rng, spec.register_type, book.design, book.year, book.book_no,
-                         spec.form_lines(rng, era), spec.table_columns(rng, era), seal)
+    style = choose_style(
+        rng,
+        spec.register_type,
+        book.design,
+        book.year,
+        book.book_no,
+        spec.form_lines(rng, era),
+        spec.table_columns(rng, era),
+        seal,
+    )
     per_page = style.rows if book.design == "table" else 1
-    entries = spec.book_entries(stream(seed, "entries", book.folder), c, style,
-                                book.pages * per_page)
+    entries = spec.book_entries(
+        stream(seed, "entries", book.folder), c, style, book.pages * per_page
+    )
     return style, entries
 
 
-def _render(seed: int, spec: RegisterSpec, book: BookPlan, style: BookStyle,
-            entries: list[SampleEntry], page: int, dpi: int
-            ) -> tuple[RenderedPage, list[SampleEntry]]:
+def _render(
+    seed: int,
+    spec: RegisterSpec,
+    book: BookPlan,
+    style: BookStyle,
+    entries: list[SampleEntry],
+    page: int,
+    dpi: int,
+) -> tuple[RenderedPage, list[SampleEntry]]:
     rng = stream(seed, "render", book.folder, page)
     if book.design == "table":
         chunk = entries[(page - 1) * style.rows : page * style.rows]
@@ -95,21 +117,32 @@ def _render(seed: int, spec: RegisterSpec, book: BookPlan, style: BookStyle,
     return render_form(style, chunk[0], rng, dpi), chunk
 
 
-def _write_file(seed: int, spec: RegisterSpec, file: FilePlan, style: BookStyle,
-                entries: list[SampleEntry], out: Path, difficulty: str, dpi: int) -> int:
+def _write_file(
+    seed: int,
+    spec: RegisterSpec,
+    file: FilePlan,
+    style: BookStyle,
+    entries: list[SampleEntry],
+    out: Path,
+    difficulty: str,
+    dpi: int,
+) -> int:
     images, truths, count = [], [], 0
     for page in range(file.first_page, file.first_page + file.count):
         rendered, page_entries = _render(seed, spec, file.book, style, entries, page, dpi)
-        params = draw_params(stream(seed, "degrade", difficulty, file.book.folder, page),
-                             difficulty)  # type: ignore[arg-type]
+        params = draw_params(
+            stream(seed, "degrade", difficulty, file.book.folder, page), difficulty
+        )  # type: ignore[arg-type]
         images.append(degrade(rendered.image, params, dpi))
-        truths.append({
-            "register_type": spec.register_type,
-            "design": file.book.design,
-            "difficulty": difficulty,
-            "entries": [e.ground_truth() for e in page_entries],
-            "text": "\n".join(rendered.text),
-        })
+        truths.append(
+            {
+                "register_type": spec.register_type,
+                "design": file.book.design,
+                "difficulty": difficulty,
+                "entries": [e.ground_truth() for e in page_entries],
+                "text": "\n".join(rendered.text),
+            }
+        )
         count += len(page_entries)
     path = out / file.path
     write_pages(path, images, dpi)

@@ -166,8 +166,9 @@ class Canvas:
             draw.ellipse((cx - r, y - r, cx + r, y + r), fill=255)
 
     # -- marks -------------------------------------------------------------------------------
-    def signature(self, box: tuple[float, float, float, float], color: RGB,
-                  rng: np.random.Generator) -> None:
+    def signature(
+        self, box: tuple[float, float, float, float], color: RGB, rng: np.random.Generator
+    ) -> None:
         """Random smooth pen strokes inside ``box`` (x0, y0, x1, y1)."""
         x0, y0, x1, y1 = box
         draw = self.draw(color)
@@ -182,19 +183,37 @@ class Canvas:
             xs = start + (end - start) * t
             ys = np.full(n, mid + float(rng.uniform(-0.2, 0.2)) * amp)
             for k in range(1, 4):
-                ys += amp * float(rng.uniform(0.1, 0.45)) / k * np.sin(
-                    2 * math.pi * (k * float(rng.uniform(0.8, 2.2)) * t + float(rng.random()))
+                ys += (
+                    amp
+                    * float(rng.uniform(0.1, 0.45))
+                    / k
+                    * np.sin(
+                        2 * math.pi * (k * float(rng.uniform(0.8, 2.2)) * t + float(rng.random()))
+                    )
                 )
             xs += self.px(1.5) * np.sin(2 * math.pi * float(rng.uniform(2, 5)) * t)
             ys = np.clip(ys, y0, y1)
-            draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=235, width=width,
-                      joint="curve")
+            draw.line(
+                list(zip(xs.tolist(), ys.tolist(), strict=True)),
+                fill=235,
+                width=width,
+                joint="curve",
+            )
         flourish_y = y1 - amp * float(rng.uniform(0.1, 0.4))
-        draw.line([(x0 + (x1 - x0) * 0.15, flourish_y), (x1, flourish_y - amp * 0.3)],
-                  fill=220, width=width)
+        draw.line(
+            [(x0 + (x1 - x0) * 0.15, flourish_y), (x1, flourish_y - amp * 0.3)],
+            fill=220,
+            width=width,
+        )
 
-    def seal(self, center: tuple[float, float], diameter_mm: float, text: str,
-             rng: np.random.Generator, color: RGB = SEAL_RED) -> None:
+    def seal(
+        self,
+        center: tuple[float, float],
+        diameter_mm: float,
+        text: str,
+        rng: np.random.Generator,
+        color: RGB = SEAL_RED,
+    ) -> None:
         """A round office seal: two rings, ``text`` around the rim, a star in the middle."""
         radius = self.px(diameter_mm) / 2
         size = int(2 * radius + 8)
@@ -204,8 +223,9 @@ class Canvas:
         ring = max(2, round(self.px(0.7)))
         draw.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255, width=ring)
         inner = radius * 0.70
-        draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=255,
-                     width=max(1, ring // 2))
+        draw.ellipse(
+            (c - inner, c - inner, c + inner, c + inner), outline=255, width=max(1, ring // 2)
+        )
         text_r = (radius + inner) / 2
         step = 340.0 / max(len(text), 1)
         spacing = 2 * math.pi * text_r * step / 360

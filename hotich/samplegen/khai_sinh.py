@@ -17,15 +17,28 @@ INCONSISTENT_RATE = 0.1
 
 # Table columns: (field, relative width) on each page of the spread; optional ones may go.
 LEFT_COLUMNS: tuple[tuple[str, float, bool], ...] = (
-    ("register_number", 11, True), ("registration_date", 22, True), ("full_name", 36, True),
-    ("date_of_birth", 22, True), ("sex", 12, True), ("ethnicity", 14, False),
-    ("nationality", 17, False), ("place_of_birth", 44, True), ("hometown", 38, False),
+    ("register_number", 11, True),
+    ("registration_date", 22, True),
+    ("full_name", 36, True),
+    ("date_of_birth", 22, True),
+    ("sex", 12, True),
+    ("ethnicity", 14, False),
+    ("nationality", 17, False),
+    ("place_of_birth", 44, True),
+    ("hometown", 38, False),
 )
 RIGHT_COLUMNS: tuple[tuple[str, float, bool], ...] = (
-    ("mother_name", 34, True), ("mother_birth_year", 13, False), ("mother_ethnicity", 14, False),
-    ("father_name", 34, True), ("father_birth_year", 13, False), ("father_ethnicity", 14, False),
-    ("parents_residence", 42, False), ("declarant_name", 32, True),
-    ("declarant_relationship", 16, False), ("registrar_name", 32, False), ("notes", 22, True),
+    ("mother_name", 34, True),
+    ("mother_birth_year", 13, False),
+    ("mother_ethnicity", 14, False),
+    ("father_name", 34, True),
+    ("father_birth_year", 13, False),
+    ("father_ethnicity", 14, False),
+    ("parents_residence", 42, False),
+    ("declarant_name", 32, True),
+    ("declarant_relationship", 16, False),
+    ("registrar_name", 32, False),
+    ("notes", 22, True),
 )
 COLUMN_WIDTH: dict[str, float] = {f: w for f, w, _ in LEFT_COLUMNS + RIGHT_COLUMNS}
 PAGE_WIDTH_UNITS = 182.0  # what fits between the margins of one A4 page, in the units above
@@ -38,8 +51,9 @@ def form_lines(rng: np.random.Generator, era: Era) -> tuple[tuple[str, ...], ...
         lines += [("date_of_birth", "sex"), ("date_of_birth_words",)]
     else:
         lines += [("date_of_birth",), ("date_of_birth_words",), ("sex",)]
-    lines += [("ethnicity", "nationality")] if chance(rng, 0.6) else [("ethnicity",),
-                                                                      ("nationality",)]
+    lines += (
+        [("ethnicity", "nationality")] if chance(rng, 0.6) else [("ethnicity",), ("nationality",)]
+    )
     lines.append(("place_of_birth",))
     if chance(rng, {"old": 0.8, "mid": 0.7, "new": 0.6}[era]):
         lines.append(("hometown",))

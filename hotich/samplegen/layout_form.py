@@ -57,7 +57,10 @@ def _value_gap(canvas: Canvas, ink: Ink, rng: np.random.Generator) -> float:
 
 
 def _layout_line(
-    canvas: Canvas, style: BookStyle, entry: SampleEntry, fields: tuple[str, ...],
+    canvas: Canvas,
+    style: BookStyle,
+    entry: SampleEntry,
+    fields: tuple[str, ...],
     rng: np.random.Generator,
 ) -> list[Row]:
     """The rows one template line takes: shared when its cells fit, else one per field,
@@ -84,8 +87,16 @@ def _layout_line(
             cells = []
             for i, (_, label, value, lw, gap, _) in enumerate(items):
                 end = starts[i + 1] - spacing if i + 1 < len(items) else x1
-                cells.append(Cell(label, starts[i], value, starts[i] + lw + gap,
-                                  starts[i] + lw + canvas.px(1), end))
+                cells.append(
+                    Cell(
+                        label,
+                        starts[i],
+                        value,
+                        starts[i] + lw + gap,
+                        starts[i] + lw + canvas.px(1),
+                        end,
+                    )
+                )
             return [Row(tuple(cells))]
 
     rows: list[Row] = []
@@ -93,8 +104,12 @@ def _layout_line(
         indent = canvas.px(4) if style.value_ink.kind == "pen" else 0.0
         pieces = canvas.wrap(style.value_ink, value, x1 - (x0 + lw + gap), width - indent)
         first = pieces[0] if pieces else ""
-        rows.append(Row((Cell(label, x0, first, x0 + lw + gap, x0 + lw + canvas.px(1), x1),),
-                        signature_after=f == "registrar_name"))
+        rows.append(
+            Row(
+                (Cell(label, x0, first, x0 + lw + gap, x0 + lw + canvas.px(1), x1),),
+                signature_after=f == "registrar_name",
+            )
+        )
         rows += [Row((Cell("", x0, more, x0 + indent, x0, x1),)) for more in pieces[1:]]
     return rows
 
@@ -111,8 +126,11 @@ def _header(canvas: Canvas, style: BookStyle, rng: np.random.Generator) -> tuple
         canvas.text(style.header_ink, cx - w / 2, y, text, rng, scale=scale)
         if text == HEADER[1]:
             rule_y = y + canvas.px(1.6)
-            canvas.draw(BLACK).line((cx - w / 2, rule_y, cx + w / 2, rule_y),
-                                    fill=255, width=max(1, round(canvas.px(0.25))))
+            canvas.draw(BLACK).line(
+                (cx - w / 2, rule_y, cx + w / 2, rule_y),
+                fill=255,
+                width=max(1, round(canvas.px(0.25))),
+            )
         y += gap
     return y, lines
 
@@ -150,8 +168,14 @@ def render_form(
     return RenderedPage(canvas.compose(), tuple(text), A4_MM)
 
 
-def _sign_and_seal(canvas: Canvas, style: BookStyle, top: float, height: float,
-                   seal_mm: float, rng: np.random.Generator) -> None:
+def _sign_and_seal(
+    canvas: Canvas,
+    style: BookStyle,
+    top: float,
+    height: float,
+    seal_mm: float,
+    rng: np.random.Generator,
+) -> None:
     """A signature in the right half of the band below the registrar, the seal over its left
     part; both stay inside the band, away from the printed lines."""
     x0 = canvas.px(MARGIN_MM["left"])

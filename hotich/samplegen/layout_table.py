@@ -27,8 +27,9 @@ MAX_HEADER_LINES = 5
 SCALES = (1.0, 0.92, 0.85, 0.78, 0.7, 0.62)
 
 
-def fit(canvas: Canvas, ink: Ink, text: str, width: float, max_lines: int
-        ) -> tuple[list[str], float]:
+def fit(
+    canvas: Canvas, ink: Ink, text: str, width: float, max_lines: int
+) -> tuple[list[str], float]:
     """``text`` wrapped to ``width`` in at most ``max_lines``, shrinking the type if needed."""
     lines: list[str] = []
     for scale in SCALES:
@@ -39,8 +40,9 @@ def fit(canvas: Canvas, ink: Ink, text: str, width: float, max_lines: int
     return lines, SCALES[-1]
 
 
-def _columns(canvas: Canvas, x0: float, x1: float, fields: Sequence[str],
-             widths: Mapping[str, float]) -> list[tuple[str, float, float]]:
+def _columns(
+    canvas: Canvas, x0: float, x1: float, fields: Sequence[str], widths: Mapping[str, float]
+) -> list[tuple[str, float, float]]:
     total = sum(widths[f] for f in fields)
     out, x = [], x0
     for f in fields:
@@ -62,8 +64,11 @@ def render_table(
     pad = canvas.px(PAD_MM)
     halves = [
         (canvas.px(MARGIN_MM["outer"]), half - canvas.px(MARGIN_MM["inner"]), style.left),
-        (half + canvas.px(MARGIN_MM["inner"]), canvas.width - canvas.px(MARGIN_MM["outer"]),
-         style.right),
+        (
+            half + canvas.px(MARGIN_MM["inner"]),
+            canvas.width - canvas.px(MARGIN_MM["outer"]),
+            style.right,
+        ),
     ]
     columns = [c for x0, x1, fields in halves for c in _columns(canvas, x0, x1, fields, widths)]
 
@@ -71,13 +76,16 @@ def render_table(
     y = canvas.px(MARGIN_MM["top"]) + canvas.pt(style.header_ink.size_pt * title_scale)
     left_x0, left_x1, _ = halves[0]
     title_w = canvas.width_of(style.header_ink, style.title, title_scale)
-    canvas.text(style.header_ink, (left_x0 + left_x1 - title_w) / 2, y, style.title, rng,
-                scale=title_scale)
+    canvas.text(
+        style.header_ink, (left_x0 + left_x1 - title_w) / 2, y, style.title, rng, scale=title_scale
+    )
     top = y + canvas.px(6)
     bottom = canvas.height - canvas.px(MARGIN_MM["bottom"])
 
-    headers = {f: fit(canvas, style.header_ink, style.columns[f], x1 - x0 - 2 * pad,
-                      MAX_HEADER_LINES) for f, x0, x1 in columns}
+    headers = {
+        f: fit(canvas, style.header_ink, style.columns[f], x1 - x0 - 2 * pad, MAX_HEADER_LINES)
+        for f, x0, x1 in columns
+    }
     head_pitch = canvas.pt(style.header_ink.size_pt) * 1.25
     header_h = max(canvas.px(10), max(len(h[0]) for h in headers.values()) * head_pitch + 2 * pad)
     body_top = top + header_h
@@ -103,8 +111,7 @@ def render_table(
             if not value:
                 continue
             cells.append(value)
-            lines, scale = fit(canvas, style.value_ink, value, x1 - x0 - 2 * pad,
-                               MAX_VALUE_LINES)
+            lines, scale = fit(canvas, style.value_ink, value, x1 - x0 - 2 * pad, MAX_VALUE_LINES)
             pitch = canvas.pt(value_pt * scale) * 1.3
             ly = row_top + pad + canvas.pt(value_pt * scale) + canvas.px(uniform(rng, 0.5, 2.5))
             for line in lines:

@@ -116,9 +116,7 @@ def registration_dates(rng: np.random.Generator, year: int, count: int) -> list[
     return [start + timedelta(days=int(d)) for d in days]
 
 
-def _declarant(
-    rng: np.random.Generator, mother: Person, father: Person | None
-) -> tuple[str, str]:
+def _declarant(rng: np.random.Generator, mother: Person, father: Person | None) -> tuple[str, str]:
     rel: dict[str, Any] = _names()["relatives"]
     roll = rng.random()
     if father is not None and roll < 0.65:
@@ -170,8 +168,10 @@ def make_birth(
     child_family = father_family if has_father and chance(rng, 0.97) else mother_family
     child_eth = father_eth if has_father and chance(rng, 0.9) else mother_eth
     child = person(rng, sex, born.year, child_eth, child_family)
-    while child.name.split()[-1] in (mother.name.split()[-1], father.name.split()[-1] if father
-                                     else ""):
+    while child.name.split()[-1] in (
+        mother.name.split()[-1],
+        father.name.split()[-1] if father else "",
+    ):
         child = person(rng, sex, born.year, child_eth, child_family)
 
     home = hamlet_address(rng, nearby_commune(rng, commune, same=0.8))

@@ -76,12 +76,16 @@ def _split(total: int, size: int) -> list[int]:
 
 
 def make_books(
-    rng: np.random.Generator, pages: int, table_share: float, register: RegisterType,
+    rng: np.random.Generator,
+    pages: int,
+    table_share: float,
+    register: RegisterType,
     book_prefix: str,
 ) -> tuple[tuple[Commune, ...], tuple[BookPlan, ...]]:
     n_table = min(pages, round(pages * table_share))
-    groups: list[tuple[PageDesign, int]] = [("form", n) for n in _split(pages - n_table,
-                                                                        PAGES_PER_BOOK)]
+    groups: list[tuple[PageDesign, int]] = [
+        ("form", n) for n in _split(pages - n_table, PAGES_PER_BOOK)
+    ]
     groups += [("table", n) for n in _split(n_table, PAGES_PER_BOOK)]
     if len(groups) == 1 and pages >= 2:  # at least two books, so two communes
         design, n = groups[0]
@@ -122,8 +126,12 @@ def make_files(
             taken[(b, p)] = (2, kind)
             covered |= {(b, p), (b, p + 1)}
             n_pdf -= 2 if kind == "pdf" else 0
-    singles = [(b, p) for b, book in enumerate(books) for p in range(1, book.pages + 1)
-               if (b, p) not in covered]
+    singles = [
+        (b, p)
+        for b, book in enumerate(books)
+        for p in range(1, book.pages + 1)
+        if (b, p) not in covered
+    ]
     pdf_singles = set(rng.permutation(len(singles))[: max(n_pdf, 0)].tolist())
     for i, key in enumerate(singles):
         kind = "pdf" if i in pdf_singles else pick_weighted(rng, SINGLE_KINDS, SINGLE_WEIGHTS)
@@ -134,9 +142,12 @@ def make_files(
 
 
 def make_plan(
-    seed: int, pages: int, table_share: float, pdf_share: float, register: RegisterType,
+    seed: int,
+    pages: int,
+    table_share: float,
+    pdf_share: float,
+    register: RegisterType,
     book_prefix: str,
 ) -> Plan:
-    communes, books = make_books(stream(seed, "books"), pages, table_share, register,
-                                 book_prefix)
+    communes, books = make_books(stream(seed, "books"), pages, table_share, register, book_prefix)
     return Plan(communes, books, make_files(stream(seed, "files"), books, pdf_share))

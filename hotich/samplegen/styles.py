@@ -115,8 +115,9 @@ def choose_labels(
     chosen: list[str] = []
     for variants, mapping in data.labels:
         is_name = bool(NAME_FIELDS & set(mapping.values()))
-        chosen.append(variants[min(name_index, len(variants) - 1)] if is_name
-                      else pick(rng, variants))
+        chosen.append(
+            variants[min(name_index, len(variants) - 1)] if is_name else pick(rng, variants)
+        )
     out: dict[str, str] = {}
     for f in fields:
         groups = [i for i, (_, m) in enumerate(data.labels) if f in m.values()]
@@ -132,8 +133,9 @@ def choose_value_ink(rng: np.random.Generator, era: Era, design: PageDesign) -> 
     style: ValueStyle = pick_weighted(rng, ("typewriter", "pen", "print"), weights)
     small = 0.82 if design == "table" else 1.0
     if style == "typewriter":
-        return Ink("typewriter", "LiberationMono-Regular.ttf", uniform(rng, 11, 12) * small,
-                   (35, 35, 40))
+        return Ink(
+            "typewriter", "LiberationMono-Regular.ttf", uniform(rng, 11, 12) * small, (35, 35, 40)
+        )
     if style == "pen":
         face = pick(rng, ("NotoSerif-Italic.ttf", "LiberationSerif-Italic.ttf"))
         size = uniform(rng, 12, 13.5) if face.startswith("Noto") else uniform(rng, 13, 14.5)

@@ -22,7 +22,10 @@ from hotich.schema.vn_numbers import date_to_words
 
 DATE_FIELDS = frozenset(
     {
-        "date_of_birth", "registration_date", "date_of_death", "husband_date_of_birth",
+        "date_of_birth",
+        "registration_date",
+        "date_of_death",
+        "husband_date_of_birth",
         "wife_date_of_birth",
     }
 )
@@ -82,7 +85,8 @@ def make_inconsistent(
 ) -> SampleEntry:
     """With probability ``rate``, corrupt one checkable field the page prints."""
     candidates = [
-        f for f in ("personal_id", "date_of_birth_words")
+        f
+        for f in ("personal_id", "date_of_birth_words")
         if entry.values.get(f) and (f != "date_of_birth_words" or entry.values.get("date_of_birth"))
     ]
     if not candidates or rng.random() >= rate:

@@ -32,12 +32,23 @@ def write_pages(path: Path, images: Sequence[np.ndarray], dpi: int) -> None:
     elif kind in ("jpg", "jpeg"):
         pil[0].save(path, "JPEG", dpi=res, quality=JPEG_QUALITY, optimize=False)
     elif kind in ("tif", "tiff"):
-        pil[0].save(path, "TIFF", dpi=res, compression="tiff_deflate", save_all=True,
-                    append_images=pil[1:])
+        pil[0].save(
+            path, "TIFF", dpi=res, compression="tiff_deflate", save_all=True, append_images=pil[1:]
+        )
     elif kind == "pdf":
-        pil[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=pil[1:],
-                    quality=PDF_JPEG_QUALITY, title=path.stem, creationDate=None, modDate=None,
-                    producer=None, creator=None)
+        pil[0].save(
+            path,
+            "PDF",
+            resolution=float(dpi),
+            save_all=True,
+            append_images=pil[1:],
+            quality=PDF_JPEG_QUALITY,
+            title=path.stem,
+            creationDate=None,
+            modDate=None,
+            producer=None,
+            creator=None,
+        )
     else:
         raise ValueError(f"unknown page file type: {path.suffix}")
 

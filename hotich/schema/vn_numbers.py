@@ -17,7 +17,18 @@ from hotich.schema.text import nfc, strip_accents
 
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _MONTHS = (
-    "", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "mười một",
+    "",
+    "một",
+    "hai",
+    "ba",
+    "tư",
+    "năm",
+    "sáu",
+    "bảy",
+    "tám",
+    "chín",
+    "mười",
+    "mười một",
     "mười hai",
 )
 
@@ -73,8 +84,9 @@ def number_to_words(
         part = n // scale % 1000
         if not part:
             continue
-        words += _group(part, full=bool(words), linh=linh, four=four, five=five,
-                        short_zero=short_zero)
+        words += _group(
+            part, full=bool(words), linh=linh, four=four, five=five, short_zero=short_zero
+        )
         if name:
             words.append(name)
     return " ".join(words)
@@ -103,8 +115,9 @@ def date_to_words(
     if mong and d.day <= 10:
         day = f"{mong} {day}"
     month = "giêng" if gieng and d.month == 1 else _MONTHS[d.month]
-    year = number_to_words(d.year, nghin=nghin, linh=linh, four=four, five=five,
-                           short_zero=short_zero)
+    year = number_to_words(
+        d.year, nghin=nghin, linh=linh, four=four, five=five, short_zero=short_zero
+    )
     text = f"ngày {day} tháng {month} năm {year}"
     return text[0].upper() + text[1:] if capitalize else text
 
@@ -113,8 +126,19 @@ def date_to_words(
 # Tokens are compared without tone marks, so OCR that drops them still reads.
 
 _DIGIT_WORDS = {
-    "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5,
-    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "nham": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
 }
 _TENS_WORDS = {"ham": 2, "bam": 3}
 _LINH = {"linh", "le"}
