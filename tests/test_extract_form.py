@@ -88,3 +88,9 @@ def test_every_field_keeps_raw_text_and_box() -> None:
 def test_label_glued_to_its_value_by_ocr() -> None:
     v = extract_form(ocr_page(["Số:12 Quyển số:01/1998"]), LABELS, Provenance())[0].values()
     assert v == {"register_number": "12", "book_number": "01/1998"}
+
+
+def test_label_words_merged_or_split_by_ocr() -> None:
+    page = ocr_page(["Năm sinh: 1966 Dântộc: Kinh", "Quốc tị ch: Việt Nam"])
+    v = extract_form(page, LABELS, Provenance())[0].values()
+    assert v["ethnicity"] == "Kinh" and v["nationality"] == "Việt Nam"

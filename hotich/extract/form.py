@@ -53,44 +53,53 @@ def find_labels(
     words: tuple[OcrWord, ...], labels: LabelSet, *, min_score: float = 84.0
 ) -> list[LabelHit]:
     """Label occurrences in one line, left to right; at each position the best-matching
-    wording wins, the longer one on a tie ("Quyển số" over "Số")."""
+    wording wins, the longer one on a tie ("Quyển số" over "Số"). OCR may split or merge the
+    words of a label ("Dântộc:"), so windows one word shorter or longer are tried too."""
     toks = [norm_token(w.text) for w in words]
     hits: list[LabelHit] = []
     variants = labels.label_variants()
     i = 0
     while i < len(words):
-        best: tuple[float, int, Label] | None = None
+        best: tuple[float, int, int, Label] | None = None
         if toks[i]:
             for variant, label in variants:
                 n = len(variant)
-                if i + n > len(words):
-                    continue
-                score = _score(words, toks, i, variant, min_score)
-                if score and (best is None or (score, n) > (best[0], best[1])):
-                    best = (score, n, label)
+                for m in {max(1, n - 1), n, n + 1}:
+                    if i + m > len(words):
+                        continue
+                    score = _score(words, toks, i, m, variant, min_score)
+                    if score and (best is None or (score, n) > (best[0], best[1])):
+                        best = (score, n, m, label)
         if best is None:
             i += 1
             continue
-        _, n, label = best
-        hits.append(LabelHit(i, i + n, label, min(w.confidence for w in words[i : i + n])))
-        i += n
+        _, _, m, label = best
+        hits.append(LabelHit(i, i + m, label, min(w.confidence for w in words[i : i + m])))
+        i += m
     return hits
 
 
 def _score(
-    words: tuple[OcrWord, ...], toks: list[str], i: int, variant: tuple[str, ...], min_score: float
+    words: tuple[OcrWord, ...],
+    toks: list[str],
+    i: int,
+    m: int,
+    variant: tuple[str, ...],
+    min_score: float,
 ) -> float:
-    """How well the words at ``i`` match a label wording (0 when they do not)."""
-    n = len(variant)
-    window = toks[i : i + n]
-    last_word = words[i + n - 1].text
+    """How well the ``m`` words at ``i`` match a label wording (0 when they do not)."""
+    window = toks[i : i + m]
+    last_word = words[i + m - 1].text
     followed_by_colon = last_word.endswith(":") or (
-        i + n < len(words) and words[i + n].text.startswith(":")
+        i + m < len(words) and words[i + m].text.startswith(":")
     )
-    if n == 1:
+    if len(variant) == 1:
         # One-word labels ("Số") are common words too: insist on the colon and an exact match.
-        return 100.0 if window[0] == variant[0] and followed_by_colon else 0.0
-    score = float(fuzz.ratio(" ".join(window), " ".join(variant)))
+        return 100.0 if m == 1 and window[0] == variant[0] and followed_by_colon else 0.0
+    if not all(window) or any(tok.isdigit() for tok in window) or window[0][0] != variant[0][0]:
+        return 0.0  # labels hold no numbers, and OCR rarely misreads a label's first letter
+    # Compared without spaces, so that split and merged words score alike.
+    score = float(fuzz.ratio("".join(window), "".join(variant)))
     needed = min_score if followed_by_colon else max(min_score, 92.0)
     return score if score >= needed else 0.0
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from hotich.errors import BadInputError
 from hotich.i18n import t
-from hotich.samplegen.degrade import DIFFICULTIES, degrade, draw_params
+from hotich.samplegen.degrade import DIFFICULTIES, Difficulty, degrade, draw_params
 from hotich.samplegen.layout_form import render_form
 from hotich.samplegen.layout_table import render_table
 from hotich.samplegen.page import RenderedPage
@@ -124,7 +124,7 @@ def _write_file(
     style: BookStyle,
     entries: list[SampleEntry],
     out: Path,
-    difficulty: str,
+    difficulty: Difficulty,
     dpi: int,
 ) -> int:
     images, truths, count = [], [], 0
@@ -132,7 +132,7 @@ def _write_file(
         rendered, page_entries = _render(seed, spec, file.book, style, entries, page, dpi)
         params = draw_params(
             stream(seed, "degrade", difficulty, file.book.folder, page), difficulty
-        )  # type: ignore[arg-type]
+        )
         images.append(degrade(rendered.image, params, dpi))
         truths.append(
             {
