@@ -25,4 +25,5 @@ def ocr_page(
             x += w + char_w
         if words:
             out.append(OcrLine(words=tuple(words)))
-    return OcrPage(width=2480, height=3508, lines=tuple(out), engine="fake")
+    right = max((ln.bbox[0] + ln.bbox[2] for ln in out), default=0)
+    return OcrPage(width=right + 200, height=3508, lines=tuple(out), engine="fake")

@@ -82,3 +82,20 @@ def test_one_entry_per_filled_row() -> None:
     }
     assert entries[1].values()["full_name"] == "ĐỖ THỊ BÌNH"
     assert entries[1].fields["full_name"].bbox[0] >= COLS[1]
+
+
+def test_words_in_a_cell_read_line_by_line() -> None:
+    from hotich.extract.table import reading_order
+
+    def word(text: str, x: int, y: int, h: int = 30) -> OcrWord:
+        return OcrWord(text=text, bbox=(x, y, 40, h), confidence=0.9)
+
+    # "y" hangs lower than its neighbours; the second line starts left of the first's end
+    words = [
+        word("tế", 160, 100),
+        word("Trạm", 20, 98),
+        word("y", 110, 106, 34),
+        word("xã", 20, 140),
+        word("Đông", 80, 141),
+    ]
+    assert [w.text for w in reading_order(words)] == ["Trạm", "y", "tế", "xã", "Đông"]

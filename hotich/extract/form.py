@@ -19,6 +19,7 @@ from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
 
 WRAPPING_FIELDS = frozenset(
     {
+        "date_of_birth_words",
         "place_of_birth",
         "hometown",
         "mother_residence",
@@ -136,7 +137,7 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
         line = OcrLine(words=split_glued(line.words))
         hits = find_labels(line.words, labels)
         if not hits:
-            last = _continue_value(last, line)
+            last = _continue_value(last, line, page.width)
             continue
         last = None
         for k, hit in enumerate(hits):
@@ -163,13 +164,15 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
     ]
 
 
-def _continue_value(last: _Slot | None, line: OcrLine) -> _Slot | None:
-    """Append a label-less line to the value above it when that value can wrap."""
+def _continue_value(last: _Slot | None, line: OcrLine, page_width: int) -> _Slot | None:
+    """Append a label-less line to the value above it when that value can wrap: the value
+    ran to the right part of the page and the line follows right under it."""
     if last is None or last.name not in WRAPPING_FIELDS or not last.words:
         return None
     height = max(w.bbox[3] for w in last.words)
     gap = line.bbox[1] - last.line_bottom
-    if gap > 1.8 * height or line.bbox[0] + line.bbox[2] < last.words[0].bbox[0]:
+    right = max(w.bbox[0] + w.bbox[2] for w in last.words)
+    if gap > 1.8 * height or right < 0.6 * page_width:
         return None
     last.words.extend(w for w in line.words if norm_token(w.text))
     last.line_bottom = line.bbox[1] + line.bbox[3]

@@ -28,11 +28,26 @@ def _cells(page: OcrPage, grid: Grid) -> dict[tuple[int, int], list[OcrWord]]:
         cell = grid.cell_of(x + w / 2, y + h / 2)
         if cell is not None:
             cells[cell].append(word)
-    for words in cells.values():
-        # Reading order inside a cell: by text line (rounded y), then x.
-        height = max(1, int(np.median([w.bbox[3] for w in words])))
-        words.sort(key=lambda w: (round((w.bbox[1] + w.bbox[3] / 2) / height), w.bbox[0]))
-    return cells
+    return {cell: reading_order(words) for cell, words in cells.items()}
+
+
+def reading_order(words: list[OcrWord]) -> list[OcrWord]:
+    """Words of one cell in reading order: grouped into text lines by their vertical centre
+    (a word joins the line whose centre is within half a word height), each line by x."""
+    if not words:
+        return []
+    height = float(np.median([w.bbox[3] for w in words]))
+    lines: list[list[OcrWord]] = []
+    centres: list[float] = []
+    for word in sorted(words, key=lambda w: w.bbox[1] + w.bbox[3] / 2):
+        centre = word.bbox[1] + word.bbox[3] / 2
+        if lines and abs(centre - centres[-1]) <= 0.5 * height:
+            lines[-1].append(word)
+            centres[-1] = float(np.mean([w.bbox[1] + w.bbox[3] / 2 for w in lines[-1]]))
+        else:
+            lines.append([word])
+            centres.append(centre)
+    return [w for line in lines for w in sorted(line, key=lambda w: w.bbox[0])]
 
 
 def _header(

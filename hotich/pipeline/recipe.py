@@ -30,7 +30,7 @@ from hotich.schema.page import PageRef, PageResult
 
 log = logging.getLogger(__name__)
 
-FORM_PSM = 4  # a single column of text of variable sizes
+FORM_PSM = 6
 TABLE_PSM = 11  # sparse text: cells are read wherever they are
 
 
