@@ -35,9 +35,9 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from hotich import __version__
@@ -241,7 +241,7 @@ def clear_resolved_files(
         query = delete(QuarantinedFile).where(QuarantinedFile.root == root_s)
         if still_bad:
             query = query.where(QuarantinedFile.path.not_in(list(still_bad)))
-        cleared = session.execute(query).rowcount
+        cleared = cast(CursorResult[Any], session.execute(query)).rowcount
     return int(cleared or 0)
 
 
