@@ -59,3 +59,16 @@ def slow_engine(settings: Settings) -> SlowEngine:
 
 def crash_on_wide_engine(settings: Settings) -> CrashOnWideEngine:
     return CrashOnWideEngine()
+
+
+class BuggyEngine(FormEngine):
+    """Fails with an unexpected error whose message holds personal data."""
+
+    def recognize(self, image: np.ndarray, *, psm: int = 4) -> OcrPage:
+        if image.shape[1] > image.shape[0]:
+            raise ValueError(FORM_TEXT[2])  # "Họ và tên: LÊ VĂN AN"
+        return super().recognize(image, psm=psm)
+
+
+def buggy_engine(settings: Settings) -> BuggyEngine:
+    return BuggyEngine()

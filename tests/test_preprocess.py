@@ -67,3 +67,13 @@ def test_dotted_leaders_go_but_diacritics_stay() -> None:
     assert (out[190:210] < 128).sum() == 0
     # the text lines themselves (with their dots below and marks above) are untouched
     assert np.array_equal(out[:190], page[:190])
+
+
+def test_stored_image_matches_the_geometry_boxes_refer_to() -> None:
+    from hotich.pipeline.stored import stored_image
+
+    colour = np.stack([rotate(_page(TEXT), 2.0)] * 3, axis=-1)
+    clean, geometry, _ = prepare(colour, PreprocessConfig())
+    stored = stored_image(colour, geometry)
+    assert stored.shape[:2] == clean.shape == (geometry.height, geometry.width)
+    assert stored.ndim == 3  # colour is kept for people; the cleaned gray is only for OCR

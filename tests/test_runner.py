@@ -14,7 +14,7 @@ from hotich.db.models import EntryRow, Page, QuarantinedFile
 from hotich.db.session import make_engine, session_scope
 from hotich.errors import ExitCode
 from hotich.pipeline.runner import run_batch
-from tests.fake_engines import crash_on_wide_engine, form_engine
+from tests.fake_engines import buggy_engine, crash_on_wide_engine, form_engine
 
 BOOK = "20227-dai-thanh/khai-sinh-1998-q01"
 
@@ -112,3 +112,15 @@ def test_fixed_file_leaves_quarantine(scans: Path, tmp_path: Path) -> None:
     assert second.quarantined == () and second.processed == 1
     with session_scope(make_engine(settings.db)) as s:
         assert s.scalar(select(func.count()).select_from(QuarantinedFile)) == 0
+
+
+def test_unexpected_error_quarantines_the_page_and_logs_no_personal_data(
+    scans: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = _settings(tmp_path)
+    _page_image(scans / BOOK / "0007.png", 7, size=(700, 500))
+    report = run_batch(scans, settings=settings, engine_factory=buggy_engine)
+    assert report.processed == 6
+    assert [q.code for q in report.quarantined] == ["internal"]
+    assert "0007.png" in caplog.text and "ValueError" in caplog.text
+    assert "LÊ VĂN AN" not in caplog.text

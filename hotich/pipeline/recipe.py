@@ -75,7 +75,9 @@ def process_page(task: PageTask, ctx: PageContext) -> PageResult:
     except EnvironmentCheckError:
         raise
     except Exception as e:  # a bug must not stop a clerk's batch: quarantine and go on
-        log.error("%s: internal error\n%s", ref.label, traceback.format_exc())
+        # The frames and the type only: an exception's message may quote personal data.
+        frames = "".join(traceback.format_tb(e.__traceback__))
+        log.error("%s: internal error %s\n%s", ref.label, type(e).__name__, frames)
         result = PageResult(
             ref=ref,
             ok=False,
