@@ -66,7 +66,7 @@ class BuggyEngine(FormEngine):
 
     def recognize(self, image: np.ndarray, *, psm: int = 4) -> OcrPage:
         if image.shape[1] > image.shape[0]:
-            raise ValueError(FORM_TEXT[2])  # "Họ và tên: LÊ VĂN AN"
+            raise ValueError(FORM_TEXT[2])
         return super().recognize(image, psm=psm)
 
 
