@@ -33,18 +33,23 @@ def own_pixel_guard() -> Iterator[None]:
             Image.MAX_IMAGE_PIXELS = saved
 
 
+def too_large(width: int, height: int, *, max_pixels: int, label: str) -> PageError:
+    """The ``decode.too_large`` error for a page of ``width`` × ``height`` pixels."""
+    return PageError(
+        "decode.too_large",
+        file=label,
+        width=width,
+        height=height,
+        pixels=width * height,
+        limit=max_pixels,
+        limit_mp=f"{max_pixels / 1_000_000:g}",
+    )
+
+
 def check_pixels(width: int, height: int, *, max_pixels: int, label: str) -> None:
     """PageError ``decode.too_large`` if the page has more than ``max_pixels`` pixels."""
     if width * height > max_pixels:
-        raise PageError(
-            "decode.too_large",
-            file=label,
-            width=width,
-            height=height,
-            pixels=width * height,
-            limit=max_pixels,
-            limit_mp=f"{max_pixels / 1_000_000:g}",
-        )
+        raise too_large(width, height, max_pixels=max_pixels, label=label)
 
 
 def check_size(width: int, height: int, *, max_pixels: int, min_side: int, label: str) -> None:

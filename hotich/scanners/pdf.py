@@ -27,7 +27,7 @@ from PIL import Image
 
 from hotich.errors import EnvironmentCheckError, PageError
 from hotich.scanners.files import check_regular_file, file_search, read_head
-from hotich.scanners.guards import check_size
+from hotich.scanners.guards import check_size, too_large
 
 POINTS_PER_INCH: Final = 72.0
 _HEAD_BYTES: Final = 1024
@@ -83,15 +83,7 @@ def render_pdf_page(
         raise PageError("pdf.broken", file=label, reason="timeout") from error
     except Image.DecompressionBombError as error:
         # Pillow's own limit, below ours when max_page_pixels was raised above it.
-        raise PageError(
-            "decode.too_large",
-            file=label,
-            width=width,
-            height=height,
-            pixels=width * height,
-            limit=max_pixels,
-            limit_mp=f"{max_pixels / 1_000_000:g}",
-        ) from error
+        raise too_large(width, height, max_pixels=max_pixels, label=label) from error
     if not images:
         raise PageError("pdf.broken", file=label, reason=f"page {index + 1} did not render")
     image: Image.Image = images[0]
