@@ -2,7 +2,7 @@
 
 ``RecordingEngine`` wraps the real engine and saves every ``recognize()`` result as OcrPage JSON;
 ``ReplayEngine`` answers from those files, so the recipe (preprocess → layout → extract) runs on
-real Tesseract output in milliseconds and without Tesseract installed.
+real Tesseract output in about a second of work, and without Tesseract installed.
 
 A recording's key is the SHA-256 of the image the recipe hands the engine (shape, dtype,
 pixels) plus the page segmentation mode. A change in decoding, preprocessing or grid erasing
@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from hotich.config.settings import Settings
 from hotich.ocr.engine import OcrEngine
 from hotich.scanners import expand, scan_folder
 from hotich.schema.ocr import OcrPage
@@ -112,10 +113,12 @@ class RecordingEngine:
 @dataclass
 class ReplayEngine:
     """Answers ``recognize()`` from recordings. ``process_page`` quarantines any exception an
-    engine raises, so a miss is also kept in ``misses`` for the test to report."""
+    engine raises, so a miss is also kept in ``misses`` for the test to report. ``calls``
+    lists the keys asked for, in order."""
 
     root: Path = RECORDED
     name: str = "replay"
+    calls: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
     def version(self) -> str:
@@ -126,6 +129,7 @@ class ReplayEngine:
 
     def recognize(self, image: np.ndarray, *, psm: int = 4) -> OcrPage:
         key = image_key(image, psm)
+        self.calls.append(key)
         found = sorted(self.root.glob(f"*/ocr-{key}.json"))
         if not found:
             self.misses.append(miss_message(key))
@@ -153,3 +157,8 @@ def recorded_ocr(name: str) -> list[OcrPage]:
         OcrPage.model_validate_json((folder / f"ocr-{key}.json").read_text("utf-8"))
         for key in page_meta(name)["calls"]
     ]
+
+
+def replay_engine(settings: Settings) -> ReplayEngine:
+    """An engine factory (module level, so worker processes can pickle it)."""
+    return ReplayEngine()

@@ -94,3 +94,13 @@ def test_label_words_merged_or_split_by_ocr() -> None:
     page = ocr_page(["Năm sinh: 1966 Dântộc: Kinh", "Quốc tị ch: Việt Nam"])
     v = extract_form(page, LABELS, Provenance())[0].values()
     assert v["ethnicity"] == "Kinh" and v["nationality"] == "Việt Nam"
+
+
+def test_normalizers_read_ocr_slashes_and_numbers_with_their_year() -> None:
+    from hotich.extract.normalize import normalize
+
+    assert normalize("date_of_birth", "11/01\u20442003").value == "2003-01-11"
+    number = normalize("register_number", "03/2003")
+    assert number.value == "03/2003" and not number.issues
+    assert normalize("register_number", "O3/2003").value == "03/2003"
+    assert normalize("personal_id", "03/2003").issues  # an ID never has a slash

@@ -82,8 +82,13 @@ def strip_leaders(text: str) -> str:
     return _LEADERS.sub("", clean_text(text))
 
 
+# Slashes Tesseract returns for "/" (FRACTION SLASH, DIVISION SLASH, FULLWIDTH SOLIDUS).
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+_NUMBER_OF_YEAR = re.compile(r"^(\d{1,4})/(\d{4})$")
+
+
 def _digits(text: str) -> str:
-    return text.translate(_DIGIT_LOOKALIKES)
+    return text.translate(_SLASHES).translate(_DIGIT_LOOKALIKES)
 
 
 def normalize_date(field: str, raw: str) -> Normalized:
@@ -128,6 +133,9 @@ def normalize_sex(field: str, raw: str) -> Normalized:
 
 def normalize_digits(field: str, raw: str) -> Normalized:
     text = _digits(raw.replace(" ", "").replace(".", ""))
+    if field == "register_number" and _NUMBER_OF_YEAR.match(text):
+        # Books write the number with its year: "03/2003".
+        return Normalized(text, factor=1.0 if text == raw.replace(" ", "") else 0.85)
     if not text.isdigit():
         return Normalized(raw, (_issue("digits.unreadable", field=field, raw=raw),), 0.3)
     factor = 1.0 if text == raw.replace(" ", "") else 0.85
