@@ -75,6 +75,9 @@ def run_cmd(
         ExecutorName, typer.Option(help=t("cli.opt.executor"))
     ] = ExecutorName.local,
     scheduler: Annotated[str | None, typer.Option(help=t("cli.opt.scheduler"))] = None,
+    send_images: Annotated[
+        bool, typer.Option("--send-images", help=t("cli.opt.send_images"))
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("cli.opt.quiet"))] = False,
 ) -> None:
     from hotich.ocr.tesseract import from_settings
@@ -82,14 +85,15 @@ def run_cmd(
     from hotich.pipeline.runner import run_batch
     from hotich.pipeline.summary import format_summary
 
-    if executor is ExecutorName.dask or scheduler:
-        raise BadInputError("cli.dask_unavailable")
     report = run_batch(
         _folder(scans),
         settings=_settings(db),
         engine_factory=from_settings,
         workers=workers,
         progress=NullProgress() if quiet else TqdmProgress(),
+        executor_kind=executor.value,
+        scheduler=scheduler,
+        send_images=send_images,
     )
     typer.echo(format_summary(report))
     raise typer.Exit(int(report.exit_code))

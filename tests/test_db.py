@@ -17,7 +17,6 @@ from test_db_support import (  # noqa: F401  (fixtures)
     BOOK,
     COMMUNE,
     THRESHOLD,
-    db_url_fixture,
     engine_fixture,
     entry,
     fv,
@@ -29,11 +28,11 @@ from test_db_support import (  # noqa: F401  (fixtures)
 from hotich.db import (
     DatabaseError,
     add_correction,
+    claim,
     current_fields,
     finish_run,
     known_pages,
     make_engine,
-    mark_processing,
     open_db,
     resolve_url,
     save_quarantined_file,
@@ -278,7 +277,7 @@ def test_page_left_processing_is_not_done(engine: Engine) -> None:
     refs = [ref(1), ref(2)]
     with session_scope(engine) as s:
         run_id = start_run(s, "/scans")
-        mark_processing(s, refs, run_id)
+        assert claim(s, refs, run_id) == refs
         save_result(s, result(1, entry(0), page_ref=refs[0]), run_id, THRESHOLD)
         # the process dies here: page 2 stays "processing"
     with session_scope(engine, write=False) as s:
@@ -290,9 +289,13 @@ def test_page_left_processing_is_not_done(engine: Engine) -> None:
     assert not one.up_to_date(ref(1, index=1))
     assert (one.attempts, two.attempts, two.sha256) == (1, 1, "")
     with session_scope(engine) as s:
-        mark_processing(s, [refs[1]], None)
+        rerun = start_run(s, "/scans")
+        assert claim(s, refs, rerun, seen=known) == [refs[1]]  # page 1 is done
         assert known_pages(s, communes=["other"]) == {}
         assert known_pages(s)[PageKey(COMMUNE, BOOK, 2)].attempts == 2
+        page = s.scalars(select(Page).where(Page.page_no == 2)).one()
+        assert (page.status, page.run_id) == ("processing", rerun)
+        assert page.claimed_at is not None
 
 
 def test_moved_scan_folder_is_still_known(session: Session) -> None:
@@ -305,11 +308,12 @@ def test_unchanged_result_only_records_the_file(session: Session) -> None:
     save_result(session, result(1, entry(0)), None, THRESHOLD)
     save_result(session, result(2, page_ref=ref(2)), None, THRESHOLD)  # a page without entries
     before = _snapshot(session)
+    run_id = start_run(session, "/scans")
     for page_no in (1, 2):
         new_file = ref(page_no, file_sha256="e" * 64)
-        mark_processing(session, [new_file], None)
+        assert claim(session, [new_file], run_id) == [new_file]
         same = PageResult(ref=new_file, sha256="a" * 64, unchanged=True, seconds=0.1)
-        assert save_result(session, same, None, THRESHOLD).written == 0
+        assert save_result(session, same, run_id, THRESHOLD).written == 0
     assert _snapshot(session) == before
     for page in session.scalars(select(Page)):
         assert (page.status, page.file_sha256) == ("done", "e" * 64)

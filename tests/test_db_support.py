@@ -1,53 +1,25 @@
 """Fixtures and builders shared by test_db*.py, test_export*.py and test_report*.py.
 
-A test module imports the fixture functions (``db_url_fixture``, ``engine_fixture``,
-``session_fixture``) and asks for them by name (``db_url``, ``engine``, ``session``).
-
-The database fixtures run on SQLite in tmp_path, and also on PostgreSQL when
-``HOTICH_TEST_PG_URL`` is set (e.g. ``postgresql+psycopg://postgres@/hotich_test?host=/tmp``):
-that database's tables are dropped before and after each test.
+A test module imports the fixture functions (``engine_fixture``, ``session_fixture``) and asks
+for them by name (``engine``, ``session``). They stand on ``db_url`` (tests/conftest.py), so
+each test runs on SQLite and on PostgreSQL, in a fresh empty database.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from hotich.db import open_db, session_factory
-from hotich.db.models import Base
-from hotich.db.session import make_engine
 from hotich.schema import Entry, FieldValue, Issue, PageRef, PageResult, Provenance
 
-PG_URL = os.environ.get("HOTICH_TEST_PG_URL", "")
-BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 COMMUNE = "20227-dai-thanh"
 BOOK = "khai-sinh-1998-q01"
 THRESHOLD = 0.9
-
-
-def reset_postgresql(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(name="db_url", params=BACKENDS)
-def db_url_fixture(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hotich.db'}"
-        return
-    reset_postgresql(PG_URL)
-    yield PG_URL
-    reset_postgresql(PG_URL)
 
 
 @pytest.fixture(name="engine")

@@ -17,7 +17,6 @@ from test_db_support import (  # noqa: F401  (fixtures)
     BOOK,
     COMMUNE,
     THRESHOLD,
-    db_url_fixture,
     engine_fixture,
     entry,
     fv,

@@ -104,3 +104,18 @@ def test_normalizers_read_ocr_slashes_and_numbers_with_their_year() -> None:
     assert number.value == "03/2003" and not number.issues
     assert normalize("register_number", "O3/2003").value == "03/2003"
     assert normalize("personal_id", "03/2003").issues  # an ID never has a slash
+
+
+def test_date_with_a_separator_lost_is_read_with_less_confidence() -> None:
+    from hotich.extract.normalize import normalize
+
+    lost = normalize("date_of_birth", "22/112002")
+    assert lost.value == "2002-11-22" and lost.factor < 1.0
+    assert normalize("date_of_birth", "22112002").value == "2002-11-22"
+    assert normalize("date_of_birth", "22/13/2002").issues  # month 13 stays an issue
+
+
+def test_header_cut_short_by_ocr_still_names_its_column() -> None:
+    assert LABELS.match_column("Giới") == "sex"
+    assert LABELS.match_column("Họ và tên mẹ") == "mother_name"
+    assert LABELS.match_column("Số") == "register_number"

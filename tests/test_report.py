@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from test_db_support import (  # noqa: F401  (fixtures)
     COMMUNE,
     THRESHOLD,
-    db_url_fixture,
     engine_fixture,
     entry,
     fv,
@@ -22,7 +21,7 @@ from test_db_support import (  # noqa: F401  (fixtures)
     session_fixture,
 )
 
-from hotich.db import add_correction, mark_processing, save_result
+from hotich.db import add_correction, claim, save_result, start_run
 from hotich.db.models import Book, Commune, EntryRow, Page
 from hotich.loaders.progress import ProgressRow, progress
 from hotich.loaders.report_format import columns, format_csv, format_json, format_table, render
@@ -59,7 +58,7 @@ def _build(session: Session) -> None:
         save_result(session, result(page_no, *ok), None, THRESHOLD)
     failed = result(3, sha256="", ok=False, error_code="decode.truncated")
     save_result(session, failed, None, THRESHOLD)
-    mark_processing(session, [ref(4)], None)
+    claim(session, [ref(4)], start_run(session, "/scans"))
     _set_status(
         session, _page(session, COMMUNE, "khai-sinh-1998-q01", 2), "approved", "needs_review"
     )

@@ -37,20 +37,22 @@ def scans(tmp_path: Path) -> Path:
     return root
 
 
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(db=f"sqlite:///{tmp_path / 'h.db'}")
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(db=db_url)
 
 
 def _counts(settings: Settings) -> tuple[int, int, int]:
-    with session_scope(make_engine(settings.db)) as s:
+    engine = make_engine(settings.db)
+    with session_scope(engine) as s:
         pages = s.scalar(select(func.count()).select_from(Page)) or 0
         done = s.scalar(select(func.count()).where(Page.status == "done")) or 0
         entries = s.scalar(select(func.count()).select_from(EntryRow)) or 0
+    engine.dispose()
     return pages, done, entries
 
 
-def test_first_run_stores_every_page_second_run_nothing(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_first_run_stores_every_page_second_run_nothing(scans: Path, settings: Settings) -> None:
     first = run_batch(scans, settings=settings, engine_factory=form_engine)
     assert (first.pages_found, first.processed, first.skipped) == (6, 6, 0)
     assert first.entries == 6 and first.exit_code == ExitCode.ok
@@ -60,8 +62,7 @@ def test_first_run_stores_every_page_second_run_nothing(scans: Path, tmp_path: P
     assert _counts(settings) == (6, 6, 6)
 
 
-def test_changed_page_is_redone_and_resaved_page_is_not(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_changed_page_is_redone_and_resaved_page_is_not(scans: Path, settings: Settings) -> None:
     run_batch(scans, settings=settings, engine_factory=form_engine)
     _page_image(scans / BOOK / "0002.png", 99)  # new content
     same = Image.open(scans / BOOK / "0003.png")
@@ -71,27 +72,26 @@ def test_changed_page_is_redone_and_resaved_page_is_not(scans: Path, tmp_path: P
     assert _counts(settings) == (6, 6, 6)
 
 
-def test_pages_in_flight_at_a_crash_are_redone(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_pages_in_flight_at_a_crash_are_redone(scans: Path, settings: Settings) -> None:
     run_batch(scans, settings=settings, engine_factory=form_engine)
-    with session_scope(make_engine(settings.db)) as s:  # as if the process died mid-page
+    engine = make_engine(settings.db)
+    with session_scope(engine) as s:  # as if the process died mid-page
         for page in s.scalars(select(Page).where(Page.page_no.in_([2, 5]))):
             page.status = "processing"
         s.commit()
+    engine.dispose()
     report = run_batch(scans, settings=settings, engine_factory=form_engine)
     assert (report.processed, report.skipped) == (2, 4)
     assert _counts(settings) == (6, 6, 6)
 
 
-def test_parallel_workers_store_the_same(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_parallel_workers_store_the_same(scans: Path, settings: Settings) -> None:
     report = run_batch(scans, settings=settings, engine_factory=form_engine, workers=2)
     assert report.processed == 6
     assert _counts(settings) == (6, 6, 6)
 
 
-def test_engine_crash_quarantines_that_page_only(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_engine_crash_quarantines_that_page_only(scans: Path, settings: Settings) -> None:
     _page_image(scans / BOOK / "0007.png", 7, size=(700, 500))  # wide: the fake engine fails
     report = run_batch(scans, settings=settings, engine_factory=crash_on_wide_engine)
     assert report.processed == 6
@@ -100,8 +100,7 @@ def test_engine_crash_quarantines_that_page_only(scans: Path, tmp_path: Path) ->
     assert report.exit_code == ExitCode.quarantined
 
 
-def test_fixed_file_leaves_quarantine(scans: Path, tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+def test_fixed_file_leaves_quarantine(scans: Path, settings: Settings) -> None:
     bad = scans / BOOK / "0009.pdf"
     bad.write_bytes(b"")
     first = run_batch(scans, settings=settings, engine_factory=form_engine)
@@ -110,14 +109,15 @@ def test_fixed_file_leaves_quarantine(scans: Path, tmp_path: Path) -> None:
     _page_image(scans / BOOK / "0009.png", 9)
     second = run_batch(scans, settings=settings, engine_factory=form_engine)
     assert second.quarantined == () and second.processed == 1
-    with session_scope(make_engine(settings.db)) as s:
+    engine = make_engine(settings.db)
+    with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(QuarantinedFile)) == 0
+    engine.dispose()
 
 
 def test_unexpected_error_quarantines_the_page_and_logs_no_personal_data(
-    scans: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    scans: Path, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = _settings(tmp_path)
     _page_image(scans / BOOK / "0007.png", 7, size=(700, 500))
     report = run_batch(scans, settings=settings, engine_factory=buggy_engine)
     assert report.processed == 6

@@ -4,6 +4,7 @@ Open it with :func:`open_db` (engine + schema upgrade), work in :func:`session_s
 pipeline runner writes results only through :mod:`hotich.db.store`.
 """
 
+from hotich.db.claims import RunLockedError, claim, run_lease
 from hotich.db.migrate import open_db, upgrade
 from hotich.db.models import (
     Base,
@@ -31,7 +32,6 @@ from hotich.db.store import (
     SaveReport,
     finish_run,
     known_pages,
-    mark_processing,
     save_quarantined_file,
     save_result,
     start_run,
@@ -51,16 +51,18 @@ __all__ = [
     "PageKey",
     "QuarantinedFile",
     "Run",
+    "RunLockedError",
     "SaveReport",
     "add_correction",
+    "claim",
     "current_fields",
     "finish_run",
     "known_pages",
     "make_engine",
-    "mark_processing",
     "open_db",
     "page_records",
     "resolve_url",
+    "run_lease",
     "safe_url",
     "save_quarantined_file",
     "save_result",

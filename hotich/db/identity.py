@@ -59,11 +59,16 @@ def pages_for(session: Session, refs: list[PageRef]) -> list[tuple[PageRef, Page
     return out
 
 
+def commune_code(key: str) -> str | None:
+    """The official commune code: the leading digits of the commune's folder name, if any."""
+    match = _CODE.match(key)
+    return match.group() if match else None
+
+
 def commune_row(session: Session, key: str) -> Commune:
     commune = session.scalars(select(Commune).where(Commune.key == key)).one_or_none()
     if commune is None:
-        match = _CODE.match(key)
-        commune = Commune(key=key, code=match.group() if match else None)
+        commune = Commune(key=key, code=commune_code(key))
         session.add(commune)
         session.flush()
     return commune

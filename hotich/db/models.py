@@ -157,8 +157,11 @@ class Page(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    """How many times a run has started on this page (a page that keeps crashing shows here)."""
+    """How many times a run has claimed this page (a page that keeps crashing shows here)."""
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    """The run that claimed the page last (while ``processing``), or stored it."""
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When a run last claimed the page (see :mod:`hotich.db.claims`)."""
 
     book: Mapped[Book] = relationship(back_populates="pages")
     entries: Mapped[list[EntryRow]] = relationship(back_populates="page")

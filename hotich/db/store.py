@@ -1,5 +1,8 @@
 """The writer: the only code that writes page results (called by the pipeline runner).
 
+A run claims pages just before working on them (:func:`claim`, from :mod:`hotich.db.claims`),
+then stores each page's result here (:func:`save_result`).
+
 Every function here is one transaction: it commits before returning and rolls back if it
 raises, so a crash loses at most the page being written. On SQLite it begins with
 ``BEGIN IMMEDIATE`` (:func:`hotich.db.session.begin_write`), waiting for the write lock rather
@@ -31,19 +34,22 @@ so the boxes of the current entries always refer to the stored page image.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from hotich import __version__
+from hotich.db.claims import PageKey as PageKey
+from hotich.db.claims import claim as claim
 from hotich.db.identity import pages_for
 from hotich.db.models import (
     AUTO,
+    Base,
     Book,
     Commune,
     Correction,
@@ -53,20 +59,12 @@ from hotich.db.models import (
     QuarantinedFile,
     Run,
 )
-from hotich.db.session import begin_write
+from hotich.db.session import begin_write, dialect_insert
 from hotich.db.types import utcnow
 from hotich.schema.entries import Entry
 from hotich.schema.page import PageRef, PageResult
 
 log = logging.getLogger(__name__)
-
-
-class PageKey(NamedTuple):
-    """A page's identity."""
-
-    commune: str
-    book: str
-    page_no: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,18 +157,6 @@ def known_pages(
     return known
 
 
-def mark_processing(session: Session, refs: Iterable[PageRef], run_id: int | None) -> None:
-    """Record that a run is starting on these pages (creating their commune, book and page
-    rows as needed): status ``processing``, one more attempt. A page still ``processing`` after
-    a crash is redone by the next run. Its entries and content are untouched."""
-    with _transaction(session):
-        for ref, page in pages_for(session, list(refs)):
-            page.status = "processing"
-            page.attempts += 1
-            page.run_id = run_id
-            log.debug("page %s: processing (attempt %d)", ref.label, page.attempts)
-
-
 def save_result(
     session: Session,
     result: PageResult,
@@ -217,17 +203,14 @@ def save_quarantined_file(
     run_id: int | None,
 ) -> None:
     """Record a file under ``root`` that has no page identity (upserted by (root, path))."""
-    root_s, now = str(root), utcnow()
-    with _transaction(session):
-        row = session.scalars(
-            select(QuarantinedFile).where(
-                QuarantinedFile.root == root_s, QuarantinedFile.path == rel_path
-            )
-        ).one_or_none()
-        if row is None:
-            row = QuarantinedFile(root=root_s, path=rel_path, created_at=now)
-            session.add(row)
-        row.code, row.message, row.run_id, row.updated_at = code, message, run_id, now
+    values = {"code": code, "message": message, "run_id": run_id, "updated_at": utcnow()}
+    insert = dialect_insert(session, Base.metadata.tables[QuarantinedFile.__tablename__])
+    with _transaction(session):  # an upsert: another run may be recording the same file
+        session.execute(
+            insert.values(
+                root=str(root), path=rel_path, created_at=values["updated_at"], **values
+            ).on_conflict_do_update(index_elements=["root", "path"], set_=values)
+        )
     log.info("file %s quarantined: %s", rel_path, code)
 
 

@@ -65,7 +65,11 @@ class LabelSet:
         best, best_score = None, min_score
         for column in self.columns:
             for variant in column.variants:
-                score = fuzz.ratio(text, " ".join(variant))
+                wording = " ".join(variant)
+                score = fuzz.ratio(text, wording)
+                if len(text) >= 4 and len(text) < len(wording):
+                    # OCR may drop the second line of a wrapped header ("Giới | tính").
+                    score = max(score, 0.9 * fuzz.partial_ratio(text, wording))
                 if score > best_score:
                     best, best_score = column.field, score
         return best

@@ -60,6 +60,7 @@ _DIGIT_LOOKALIKES = str.maketrans(
     }
 )
 _DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})")
+_RUN_TOGETHER = re.compile(r"^(\d{2})[/.\-]?(\d{2})[/.\-]?((?:19|20)\d{2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _LEADERS = re.compile(r"^[\s.:;,_…·\-]+|[\s.:;,_…·\-]+$")
@@ -104,6 +105,12 @@ def normalize_date(field: str, raw: str) -> Normalized:
             )
         except ValueError:
             return Normalized(raw, (_issue("date.impossible", field=field, raw=raw),), 0.5)
+    m = _RUN_TOGETHER.match(text)
+    if m:  # a separator lost by OCR: "22/112002", "22112002"
+        try:
+            return Normalized(date(int(m[3]), int(m[2]), int(m[1])).isoformat(), factor=0.7)
+        except ValueError:
+            pass
     m = _MONTH_YEAR.match(text)
     if m and 1 <= int(m[1]) <= 12:
         return Normalized(f"{m[2]}-{int(m[1]):02d}")

@@ -1,6 +1,7 @@
-"""Where per-page work runs: in this process (tests, one worker) or in a pool of processes.
+"""Where per-page work runs: in this process (tests, one worker), in a pool of processes, or
+on a dask.distributed cluster (``hotich.pipeline.dask_executor``).
 
-Both yield results as they finish; only the caller (the one writer) stores them.
+All yield results as they finish; only the caller (the one writer) stores them.
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Protocol
+from typing import Literal, Protocol
 
 from hotich.config.settings import Settings
+from hotich.errors import BadInputError
 from hotich.ocr.engine import OcrEngine
 from hotich.pipeline.preprocess import PreprocessConfig
 from hotich.pipeline.recipe import PageContext, PageTask, process_page
@@ -103,7 +105,26 @@ def make_executor(
     engine_factory: EngineFactory,
     workers: int,
     preprocess: PreprocessConfig | None = None,
+    *,
+    kind: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    send_images: bool = False,
 ) -> Executor:
+    """The executor for a run: ``kind="dask"`` runs on the cluster at ``scheduler`` (a
+    LocalCluster of ``workers`` processes if None), sending page bytes if ``send_images``."""
+    if kind == "dask":
+        from hotich.pipeline.dask_executor import DaskExecutor  # dask loads only when asked for
+
+        return DaskExecutor(
+            settings,
+            engine_factory,
+            workers=workers,
+            scheduler=scheduler,
+            send_images=send_images,
+            preprocess=preprocess,
+        )
+    if scheduler is not None or send_images:
+        raise BadInputError("dask.needs_dask_executor")
     if workers <= 1:
         return SerialExecutor(settings, engine_factory, preprocess)
     return ProcessExecutor(settings, engine_factory, workers, preprocess)

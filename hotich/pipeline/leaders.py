@@ -108,9 +108,15 @@ def _fit(run: list[int], stats: np.ndarray, centroids: np.ndarray, min_dots: int
         return None
     xs = centroids[run, 0]
     gaps = np.diff(xs)
-    pitch = float(np.median(gaps))
-    if pitch <= 0:
+    # The pitch is the common small gap: under written text many dots are hidden, so most
+    # gaps between free-standing dots can be multiples of it.
+    base = float(np.percentile(gaps, 10))
+    if base <= 0:
         return None
+    near = gaps[np.abs(gaps - base) <= 0.25 * base]
+    if len(near) == 0:
+        return None
+    pitch = float(np.median(near))
     steps = np.maximum(1.0, np.round(gaps / pitch))
     if float(np.mean(np.abs(gaps - steps * pitch) <= 0.25 * pitch)) < 0.7:
         return None
@@ -182,8 +188,27 @@ def remove_dotted_lines(gray: np.ndarray, *, min_dots: int = 8) -> np.ndarray:
             x, y, bw, bh = (int(v) for v in stats[lab, :4])
             out[max(0, y - 2) : min(h, y + bh + 2), max(0, x - 2) : min(w, x + bw + 2)] = 255
         r = leader.size // 2
+        under_text: list[tuple[int, int]] = []
         for step in (-1, 1):
             for x, y in _follow(leader, ink, step):
                 if _lone_dot(ink, x, y, r + 1):
                     out[y - r - 1 : y + r + 2, x - r - 1 : x + r + 2] = 255
+                else:
+                    under_text.append((x, y))
+        _smooth_touching(out, under_text, r)
     return out
+
+
+def _smooth_touching(out: np.ndarray, points: list[tuple[int, int]], r: int) -> None:
+    """Where a dot touches a letter, a 3×3 median over the dot's box takes off the dot (a
+    blob of 2–3 px) and keeps the letter's strokes."""
+    pad = r + 2
+    h, w = out.shape
+    for x, y in points:
+        y0, y1 = max(0, y - pad), min(h, y + pad + 1)
+        x0, x1 = max(0, x - pad), min(w, x + pad + 1)
+        box = np.ascontiguousarray(out[y0:y1, x0:x1])
+        smoothed = cv2.medianBlur(box, 3)
+        inner = (slice(y - r - 1 - y0, y + r + 2 - y0), slice(x - r - 1 - x0, x + r + 2 - x0))
+        box[inner] = smoothed[inner]
+        out[y0:y1, x0:x1] = box

@@ -116,22 +116,35 @@ def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:
 
 
 def noise_level(gray: np.ndarray) -> float:
-    """Speckle noise on the paper: the spread of pixels around their 3×3 median, on background."""
+    """Speckle noise on the paper: the spread of pixels around their 3×3 median, measured away
+    from ink (the anti-aliased edges of letters are not noise)."""
     median = cv2.medianBlur(gray, 3)
-    background = median > 160
-    if not np.any(background):
+    near_ink = cv2.dilate(ink_mask(gray).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    paper = (median > 160) & ~near_ink
+    if not np.any(paper):
         return 0.0
     diff = gray.astype(np.int16) - median.astype(np.int16)
-    return float(np.std(diff[background]))
+    return float(np.std(diff[paper]))
+
+
+def rule_mask(gray: np.ndarray, *, min_length: int = 60) -> np.ndarray:
+    """Long straight strokes (table rules), slightly widened: what a median filter would break."""
+    ink = ink_mask(gray).astype(np.uint8)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, min_length), np.uint8))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((min_length, 1), np.uint8))
+    return cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8)) > 0
 
 
 def denoise(gray: np.ndarray, *, min_noise: float = 4.0) -> np.ndarray:
-    """Remove speckle noise with a 3×3 median, which keeps marks of 3 px and more (at 300 dpi
-    the dot of "ạ" is 5 px or more). Clean pages (noise below ``min_noise``) are left as they
-    are."""
+    """Remove speckle noise (and what is left of dotted leaders) with a 3×3 median, which keeps
+    marks of 3 px and more; table rules, which a median would break where they are one pixel
+    thin, keep their pixels. Clean pages (noise below ``min_noise``) are left as they are."""
     if noise_level(gray) < min_noise:
         return gray
-    return cv2.medianBlur(gray, 3)
+    out = cv2.medianBlur(gray, 3)
+    rules = rule_mask(gray)
+    out[rules] = gray[rules]
+    return out
 
 
 def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
@@ -146,7 +159,7 @@ def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
 def prepare(
     image: np.ndarray, config: PreprocessConfig
 ) -> tuple[np.ndarray, Geometry, tuple[str, ...]]:
-    """The chain for OCR: gray → deskew → flatten → denoise → dots. Returns the cleaned
+    """The chain for OCR: gray → deskew → flatten → dots → denoise. Returns the cleaned
     image, how the stored page geometry derives from the scan, and the stages that ran."""
     stages: list[str] = ["gray"]
     gray = to_gray(image)
@@ -158,11 +171,11 @@ def prepare(
     if config.flatten_background:
         gray = stretch_contrast(flatten_background(gray, kernel=config.background_kernel))
         stages.append("flatten")
+    if config.remove_dots:  # before denoising, which would take small leader dots for specks
+        gray = remove_dotted_lines(gray)
+        stages.append("dots")
     if config.denoise:
         gray = denoise(gray)
         stages.append("denoise")
-    if config.remove_dots:
-        gray = remove_dotted_lines(gray)
-        stages.append("dots")
     geometry = Geometry(rotation_deg=angle, width=int(gray.shape[1]), height=int(gray.shape[0]))
     return gray, geometry, tuple(stages)

@@ -3,29 +3,41 @@
 Library first: ``run_batch`` returns a BatchReport; the CLI only prints it. Workers return
 results; this process is the one writer, one transaction per page, so a crash loses at most the
 pages in flight and a rerun finishes the job without duplicates.
+
+Pages are claimed a few at a time, just before the executor takes them (:class:`ClaimingFeed`,
+:mod:`hotich.db.claims`): several runs on one PostgreSQL database share the pages out, and a
+page a dead run had claimed is redone. On SQLite, one run at a time per database.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine
 
 from hotich.config.settings import Settings
 from hotich.db import store
+from hotich.db.claims import RunLease, run_lease
 from hotich.db.migrate import upgrade
 from hotich.db.session import make_engine, session_scope
 from hotich.errors import ExitCode
 from hotich.pipeline.discover import discover
-from hotich.pipeline.executor import EngineFactory, make_executor
+from hotich.pipeline.executor import EngineFactory, Executor, make_executor
 from hotich.pipeline.preprocess import PreprocessConfig
 from hotich.pipeline.progress import NullProgress, Progress
 from hotich.pipeline.recipe import PageTask
 from hotich.schema.page import PageRef
 
 log = logging.getLogger(__name__)
+
+CLAIM_AHEAD = 2
+"""Pages claimed at a time, per worker: enough to keep the workers busy, few enough that
+another run finds work and a crash leaves little to redo."""
 
 
 class QuarantinedItem(BaseModel):
@@ -52,6 +64,8 @@ class BatchReport(BaseModel):
     entries_needing_review: int
     pages_without_entries: int
     seconds: float
+    elsewhere: int = 0
+    """Pages this run left to another run that was doing them at the same time."""
 
     @property
     def pages_per_minute(self) -> float:
@@ -65,6 +79,7 @@ class BatchReport(BaseModel):
             "skipped": self.skipped + self.unchanged,
             "quarantined": len(self.quarantined),
             "ignored": len(self.ignored),
+            "elsewhere": self.elsewhere,
             "entries": self.entries,
             "entries_needing_review": self.entries_needing_review,
             "milliseconds": int(self.seconds * 1000),
@@ -86,6 +101,33 @@ def _is_done(ref: PageRef, known: store.KnownPage | None) -> bool:
     )
 
 
+class ClaimingFeed:
+    """The executor's tasks: each window of ``batch`` tasks is claimed when the executor asks
+    for its first task, and only the pages claimed are given out. ``elsewhere`` counts the
+    others (finished or being done by another run meanwhile)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        run_id: int,
+        tasks: list[PageTask],
+        seen: Mapping[store.PageKey, store.KnownPage],
+        batch: int,
+    ) -> None:
+        self.engine, self.run_id, self.tasks, self.seen = engine, run_id, tasks, seen
+        self.batch = max(1, batch)
+        self.elsewhere = 0
+
+    def __iter__(self) -> Iterator[PageTask]:
+        for start in range(0, len(self.tasks), self.batch):
+            window = self.tasks[start : start + self.batch]
+            with session_scope(self.engine) as session:
+                refs = [task.ref for task in window]
+                claimed = set(store.claim(session, refs, self.run_id, seen=self.seen))
+            self.elsewhere += len(window) - len(claimed)
+            yield from (task for task in window if task.ref in claimed)
+
+
 def run_batch(
     root: Path,
     *,
@@ -94,16 +136,54 @@ def run_batch(
     workers: int = 1,
     progress: Progress | None = None,
     preprocess: PreprocessConfig | None = None,
+    executor_kind: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    send_images: bool = False,
 ) -> BatchReport:
-    progress = progress or NullProgress()
     start = time.perf_counter()
     root = root.resolve()
-    engine_factory(settings).check()  # fail before any work if Tesseract or `vie` is missing
-    upgrade(settings.db)
+    if scheduler is None:  # a remote cluster's workers check their own Tesseract on first page
+        engine_factory(settings).check()  # fail before any work if Tesseract or `vie` is missing
+    executor = make_executor(
+        settings,
+        engine_factory,
+        workers,
+        preprocess=preprocess,
+        kind=executor_kind,
+        scheduler=scheduler,
+        send_images=send_images,
+    )
+    if scheduler is not None:
+        from hotich.pipeline.dask_executor import check_scheduler  # dask loads only when used
+
+        check_scheduler(scheduler, timeout=10.0)  # unreachable: a plain error before db work
     engine = make_engine(settings.db)
+    try:
+        upgrade(engine)
+        with run_lease(engine) as lease:  # SQLite: stops here if another run has the database
+            batch = CLAIM_AHEAD * max(1, workers)
+            report = _run(root, engine, lease, executor, batch, settings, progress, start)
+    finally:
+        engine.dispose()
+    return report
+
+
+def _run(
+    root: Path,
+    engine: Engine,
+    lease: RunLease,
+    executor: Executor,
+    batch: int,
+    settings: Settings,
+    progress: Progress | None,
+    start: float,
+) -> BatchReport:
+    progress = progress or NullProgress()
     found = discover(root, settings=settings)
     with session_scope(engine) as session:
         run_id = store.start_run(session, str(root))
+    lease.hold(run_id)  # PostgreSQL: alive for the others until the run ends, however it ends
+    with session_scope(engine) as session:
         known = store.known_pages(session, str(root))
     quarantined: list[QuarantinedItem] = []
     with session_scope(engine) as session:
@@ -125,14 +205,12 @@ def run_batch(
             continue
         sha = prior.sha256 if prior is not None and prior.status == "done" else ""
         tasks.append(PageTask(ref=ref, known_sha256=sha))
-    with session_scope(engine) as session:
-        store.mark_processing(session, [task.ref for task in tasks], run_id)
+    feed = ClaimingFeed(engine, run_id, tasks, known, batch)
 
     processed = unchanged = entries = review = empty = 0
     progress.start(len(tasks))
-    executor = make_executor(settings, engine_factory, workers, preprocess=preprocess)
     try:
-        for result in executor.run(tasks):
+        for result in executor.run(feed):
             with session_scope(engine) as session:
                 store.save_result(session, result, run_id, settings.review_threshold)
             progress.advance(result.ref.label)
@@ -168,8 +246,8 @@ def run_batch(
         entries_needing_review=review,
         pages_without_entries=empty,
         seconds=seconds,
+        elsewhere=feed.elsewhere,
     )
     with session_scope(engine) as session:
         store.finish_run(session, run_id, report.counts(), int(report.exit_code))
-    engine.dispose()
     return report

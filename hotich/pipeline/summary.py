@@ -19,6 +19,8 @@ def format_summary(report: BatchReport, *, max_listed: int = 50) -> str:
         t("run.summary.skipped", n=report.skipped + report.unchanged),
         t("run.summary.entries", n=report.entries, review=report.entries_needing_review),
     ]
+    if report.elsewhere:  # another run on the same database did them at the same time
+        lines.insert(-1, t("claims.elsewhere", n=report.elsewhere))
     if report.pages_without_entries:
         lines.append(t("run.summary.no_entries", n=report.pages_without_entries))
     if report.quarantined:

@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("processed_at", TIMESTAMP, nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("claimed_at", TIMESTAMP, nullable=True),
         sa.CheckConstraint(
             "status IN ('pending', 'processing', 'done', 'quarantined')",
             name=op.f("ck_pages_status"),
