@@ -15,7 +15,7 @@ from hotich.extract.grid import Grid, ink_share
 from hotich.extract.labels import LabelSet
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
-from hotich.schema.ocr import OcrPage, OcrWord, union_bbox
+from hotich.schema.ocr import OcrPage, OcrWord
 
 BLANK_INK = 0.002
 """A cell with less ink than this share of its pixels is blank."""
@@ -119,13 +119,10 @@ def table_text(page: OcrPage, grid: Grid) -> str:
         line = " ".join(p for p in parts if p)
         if line:
             lines.append(line)
-    outside = [
-        w
-        for w in page.words
-        if grid.cell_of(w.bbox[0] + w.bbox[2] / 2, w.bbox[1] + w.bbox[3] / 2) is None
-    ]
-    head = [" ".join(w.text for w in line.words if w in outside) for line in page.lines]
+
+    def inside(w: OcrWord) -> bool:
+        return grid.cell_of(w.bbox[0] + w.bbox[2] / 2, w.bbox[1] + w.bbox[3] / 2) is not None
+
+    # Text outside the grid (the title above the table) comes first, line by line.
+    head = [" ".join(w.text for w in line.words if not inside(w)) for line in page.lines]
     return "\n".join([h for h in head if h] + lines)
-
-
-__all__ = ["extract_table", "table_text", "union_bbox"]
