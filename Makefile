@@ -57,6 +57,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(DEMO) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
