@@ -21,7 +21,11 @@ BLANK_INK = 0.002
 """A cell with less ink than this share of its pixels is blank."""
 
 
-def _cells(page: OcrPage, grid: Grid) -> dict[tuple[int, int], list[OcrWord]]:
+Cells = dict[tuple[int, int], list[OcrWord]]
+
+
+def place_words(page: OcrPage, grid: Grid) -> Cells:
+    """The page's words put into the grid's cells, each cell in reading order."""
     cells: dict[tuple[int, int], list[OcrWord]] = defaultdict(list)
     for word in page.words:
         x, y, w, h = word.bbox
@@ -71,10 +75,15 @@ def _header(
 
 
 def extract_table(
-    page: OcrPage, grid: Grid, clean: np.ndarray, labels: LabelSet, provenance: Provenance
+    page: OcrPage,
+    grid: Grid,
+    clean: np.ndarray,
+    labels: LabelSet,
+    provenance: Provenance,
+    cells: Cells | None = None,
 ) -> list[Entry]:
     """One entry per non-empty row under the header."""
-    cells = _cells(page, grid)
+    cells = place_words(page, grid) if cells is None else cells
     header_row, columns = _header(cells, grid, labels)
     if not columns:
         return []
@@ -110,9 +119,9 @@ def extract_table(
     return entries
 
 
-def table_text(page: OcrPage, grid: Grid) -> str:
+def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:
     """The page text row by row, cells left to right (the ground truth's reading order)."""
-    cells = _cells(page, grid)
+    cells = place_words(page, grid) if cells is None else cells
     lines = []
     for r in range(len(grid.rows) - 1):
         parts = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(len(grid.cols) - 1)]

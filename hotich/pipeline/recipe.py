@@ -20,7 +20,7 @@ from hotich.extract.detect import detect_register
 from hotich.extract.form import extract_form
 from hotich.extract.grid import erase_grid, find_grid
 from hotich.extract.labels import load_labels
-from hotich.extract.table import extract_table, table_text
+from hotich.extract.table import Cells, extract_table, place_words, table_text
 from hotich.i18n import t
 from hotich.ocr.engine import OcrEngine
 from hotich.pipeline.preprocess import PreprocessConfig, prepare
@@ -93,7 +93,8 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     engine = ctx.engine
     if grid is not None:
         ocr = engine.recognize(erase_grid(clean, grid), psm=TABLE_PSM)
-        text = table_text(ocr, grid)
+        cells: Cells = place_words(ocr, grid)  # once: the text and the entries share it
+        text = table_text(ocr, grid, cells)
     else:
         ocr = engine.recognize(clean, psm=FORM_PSM)
         text = ocr.text
@@ -109,7 +110,7 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     if register is not None:
         labels = load_labels(register)
         if grid is not None:
-            entries = extract_table(ocr, grid, clean, labels, provenance)
+            entries = extract_table(ocr, grid, clean, labels, provenance, cells)
         else:
             entries = extract_form(ocr, labels, provenance)
     return PageResult(
