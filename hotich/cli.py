@@ -12,6 +12,9 @@ from typing import Annotated
 
 import typer
 
+from hotich.cli_common import DbOption, existing_folder, settings_for
+from hotich.cli_inventory import inventory_app
+from hotich.cli_stage import stage_app
 from hotich.config.settings import Settings
 from hotich.errors import BadInputError, HotichError
 from hotich.i18n import t
@@ -25,7 +28,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DbOption = Annotated[str | None, typer.Option("--db", help=t("cli.opt.db"), show_default=False)]
+app.add_typer(inventory_app, name="inventory")
+app.add_typer(stage_app, name="stage")
 
 
 class ExecutorName(StrEnum):
@@ -56,16 +60,6 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
-def _settings(db: str | None) -> Settings:
-    return Settings(db=db) if db else Settings()
-
-
-def _folder(path: Path) -> Path:
-    if not path.is_dir():
-        raise BadInputError("cli.not_a_folder", path=str(path))
-    return path
-
-
 @app.command("run", help=t("cli.run.help"))
 def run_cmd(
     scans: Annotated[Path, typer.Argument(help=t("cli.arg.scans"), show_default=False)],
@@ -86,8 +80,8 @@ def run_cmd(
     from hotich.pipeline.summary import format_summary
 
     report = run_batch(
-        _folder(scans),
-        settings=_settings(db),
+        existing_folder(scans),
+        settings=settings_for(db),
         engine_factory=from_settings,
         workers=workers,
         progress=NullProgress() if quiet else TqdmProgress(),
@@ -111,7 +105,7 @@ def eval_cmd(
     from hotich.pipeline.progress import NullProgress, TqdmProgress
 
     summary = evaluate(
-        _folder(scans),
+        existing_folder(scans),
         settings=Settings(),
         engine_factory=from_settings,
         workers=workers,
@@ -150,7 +144,7 @@ def export_cmd(
     from hotich.db.session import make_engine, session_scope
     from hotich.loaders.export import export_csv, export_jsonl
 
-    settings = _settings(db)
+    settings = settings_for(db)
     upgrade(settings.db)
     writer = export_jsonl if fmt is ExportFormat.jsonl else export_csv
     with session_scope(make_engine(settings.db)) as session:
@@ -175,7 +169,7 @@ def report_cmd(
     from hotich.loaders.progress import progress
     from hotich.loaders.report_format import render
 
-    settings = _settings(db)
+    settings = settings_for(db)
     upgrade(settings.db)
     with session_scope(make_engine(settings.db)) as session:
         rows = progress(session, by.value)

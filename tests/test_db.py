@@ -81,7 +81,7 @@ def test_migration_from_empty_equals_models(db_url: str) -> None:
             for c in table.constraints
             if isinstance(c, CheckConstraint)
         }
-        assert checks == expected == {"ck_pages_status", "ck_entries_status"}
+        assert checks == expected == {"ck_pages_status", "ck_entries_status", "ck_decisions_action"}
         upgrade(engine)  # idempotent: already at head
         with engine.connect() as connection:
             assert current_revisions(connection) == head_revisions()

@@ -49,6 +49,9 @@ NAMING_CONVENTION: Final = {
 
 PAGE_STATUSES: Final = ("pending", "processing", "done", "quarantined")
 ENTRY_STATUSES: Final = ("needs_review", "approved", "rejected", "staged")
+DECISIONS: Final = ("approve", "reject", "reopen", "stage", "receipt_accept", "receipt_reject")
+"""What a ``Decision`` row records: a person's (or a bulk command's) approval or rejection, a
+reopening for review, the staging of an entry into a package, the 158 side's receipt."""
 AUTO: Final = "auto"
 """``approved_by`` of an entry the machine accepted (every field confident, no issue)."""
 
@@ -95,6 +98,15 @@ class Book(Base):
     """The folder name, e.g. ``khai-sinh-1998-q01``."""
     register_type: Mapped[str | None] = mapped_column(String(16))
     """Fixed by the folder name when it starts with a register's name; else detected per page."""
+    year_from: Mapped[int | None] = mapped_column(Integer)
+    year_to: Mapped[int | None] = mapped_column(Integer)
+    expected_pages: Mapped[int | None] = mapped_column(Integer)
+    """Pages the book holds, from the inventory: the denominator of percent done. None for a
+    book that was scanned but is not (yet) in the inventory."""
+    expected_entries: Mapped[int | None] = mapped_column(Integer)
+    """Registrations the book holds, where the inventory knows it (the Ministry's own measure)."""
+    inventory_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When an inventory row last set the figures above; None for books only seen in scans."""
 
     commune: Mapped[Commune] = relationship(back_populates="books")
     pages: Mapped[list[Page]] = relationship(back_populates="book")
@@ -195,6 +207,13 @@ class EntryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     """Set when a new reading of the page replaced this entry; null for current entries."""
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When it became ``approved`` (by the machine or a person); kept when it is staged.
+    Progress over time is counted from it."""
+    staged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    package_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The ``packages`` row that staged it (no foreign key: SQLite cannot add one to an
+    existing table without rebuilding it)."""
 
     page: Mapped[Page] = relationship(back_populates="entries")
     fields: Mapped[list[FieldRow]] = relationship(
@@ -255,6 +274,50 @@ class Correction(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     entry: Mapped[EntryRow] = relationship(back_populates="corrections")
+
+
+class Decision(Base):
+    """A decision about an entry: who, when, from which status to which, why. Never updated, never
+    deleted; the entry's ``status`` is the newest decision's ``new_status``. A bulk command's
+    decisions share a ``batch`` (e.g. one ``hotich approve`` run, one staging package)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(_in("action", DECISIONS), name="action"),
+        Index(None, "entry_id"),
+        Index(None, "created_at"),
+        NEVER_REUSE,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No ON DELETE: the database refuses to delete an entry that has decisions.
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    old_status: Mapped[str] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    batch: Mapped[str | None] = mapped_column(String(64))
+
+    entry: Mapped[EntryRow] = relationship()
+
+
+class Package(Base):
+    """One staging package written by ``hotich stage build`` (a folder with a manifest)."""
+
+    __tablename__ = "packages"
+    __table_args__ = (NEVER_REUSE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    """The package folder's name (its identity in receipts and in the manifest)."""
+    out_dir: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(128))
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), default="")
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class QuarantinedFile(Base):

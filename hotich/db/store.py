@@ -53,6 +53,7 @@ from hotich.db.models import (
     Book,
     Commune,
     Correction,
+    Decision,
     EntryRow,
     FieldRow,
     Page,
@@ -303,6 +304,9 @@ def _retire(session: Session, entries: list[EntryRow]) -> tuple[int, int]:
     corrected = set(
         session.scalars(select(Correction.entry_id).where(Correction.entry_id.in_(ids)).distinct())
     )
+    corrected |= set(
+        session.scalars(select(Decision.entry_id).where(Decision.entry_id.in_(ids)).distinct())
+    )
     now = utcnow()
     keep = [e for e in entries if e.has_human_work or e.id in corrected]
     for entry in keep:
@@ -325,6 +329,7 @@ def _set_content(page: Page, result: PageResult) -> None:
 
 def _entry_row(page: Page, entry: Entry, review_threshold: float) -> EntryRow:
     status = entry.status(review_threshold)
+    now = utcnow()
     row = EntryRow(
         page_id=page.id,
         generation=page.generation,
@@ -336,7 +341,8 @@ def _entry_row(page: Page, entry: Entry, review_threshold: float) -> EntryRow:
         issues=[issue.model_dump() for issue in entry.issues],
         provenance=entry.provenance.model_dump(mode="json"),
         approved_by=AUTO if status == "approved" else None,
-        created_at=utcnow(),
+        created_at=now,
+        approved_at=now if status == "approved" else None,
     )
     row.fields = [
         FieldRow(
