@@ -40,7 +40,14 @@ demo: install
 	@echo "--- a second run over the same folder processes nothing new ---"
 	$(BIN)/hotich run $(DEMO)/scans --db $(DEMO_DB) --quiet || [ $$? -eq 3 ]
 	$(BIN)/hotich export --format jsonl --db $(DEMO_DB) --out $(DEMO)/entries.jsonl
+	@echo "--- the province's inventory, then approval of confident entries and staging for 158 ---"
+	$(BIN)/hotich inventory load samples/inventory.csv --db $(DEMO_DB)
+	$(BIN)/hotich approve --min-confidence 0.95 --db $(DEMO_DB)
+	$(BIN)/hotich stage build --out $(DEMO)/staging --db $(DEMO_DB) || [ $$? -eq 3 ]
+	$(BIN)/hotich stage verify $(DEMO)/staging
+	$(BIN)/hotich report --by commune --format html --out $(DEMO)/report.html --db $(DEMO_DB)
 	$(BIN)/hotich report --by commune --db $(DEMO_DB)
+	@echo "Report: $(DEMO)/report.html · packages: $(DEMO)/staging · entries: $(DEMO)/entries.jsonl"
 
 test: install
 	tesseract --version | head -1

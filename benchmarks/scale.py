@@ -14,8 +14,9 @@ throughput, a dask LocalCluster, ocrmypdf, and a projection to 1,000,000 pages.
   throwaway PostgreSQL server of ``tests/pg.py`` (fsync=off, synchronous_commit=off).
 * dask: ``run_batch`` on speed.py's 20-page set with 2 local workers, then with
   ``executor_kind="dask"`` and 2 workers (a LocalCluster, its start-up included).
-* ocrmypdf: ``ocrmypdf --deskew --clean -l vie IN.pdf OUT.pdf``, serially, on one PDF per page
-  image of that set (Pillow, 300 dpi).
+* ocrmypdf: ``ocrmypdf --deskew --clean -l vie IN.pdf OUT.pdf``, serially, on one single-page
+  PDF per page of that set (Pillow, 300 dpi; every frame of a multi-page TIFF, every page of a
+  PDF rendered by pdftoppm), so the pages counted are the pages OCRed.
 
 Parts given with ``--only`` are merged into an existing ``benchmarks/results/scale.json``.
 """
@@ -112,21 +113,12 @@ def memory_run(root: Path, db: Path) -> dict[str, Any]:
 
 
 def part_memory(args: argparse.Namespace, scans: Path, work: Path) -> dict[str, Any]:
-    """The small set generated; the big one is ``big // small`` copies of it, each commune
-    folder renamed (``…-b2``, ``…-b3``): distinct pages to the database, the same images to OCR.
-    (Generating 1,000 pages in one ``generate`` call had not finished after 12 min here.)"""
+    """Both sets generated, each by one ``generate`` call: every page a different page."""
     out: dict[str, Any] = {"dpi": args.dpi, "difficulty": "clean", "workers": 2, "runs": []}
-    small, gen = clean_set(scans, args.small, args.dpi, args.seed)
-    log(f"memory: {args.small} pages ready ({gen})")
-    out["runs"].append({"generation": gen, **memory_run(small, work / "mem-small.db")})
-    copies = max(1, args.big // args.small)
-    big = work / f"p{args.small * copies}"
-    start = time.perf_counter()
-    for k in range(1, copies + 1):
-        for commune in small.iterdir():
-            shutil.copytree(commune, big / f"{commune.name}-b{k}")
-    gen = {"copies_of_small_set": copies, "seconds": round(time.perf_counter() - start, 2)}
-    out["runs"].append({"generation": gen, **memory_run(big, work / "mem-big.db")})
+    for size in (args.small, args.big):
+        root, gen = clean_set(scans, size, args.dpi, args.seed)
+        log(f"memory: {size} pages ready ({gen})")
+        out["runs"].append({"generation": gen, **memory_run(root, work / f"mem-{size}.db")})
     return out
 
 
@@ -249,18 +241,21 @@ def part_ocrmypdf(speed_root: Path, pages: int, work: Path) -> dict[str, Any]:
         return out
     version = subprocess.run(["ocrmypdf", "--version"], capture_output=True, text=True)
     out["version"] = version.stdout.strip()
-    from PIL import Image
+    from PIL import Image, ImageSequence
 
     images, _ = page_images(speed_root, work / "ocrmypdf-images", Settings().pdf_dpi)
-    pdfs = []
-    for i, image in enumerate(images):
-        pdf = work / "ocrmypdf-in" / f"{i:03d}.pdf"
-        pdf.parent.mkdir(exist_ok=True)
+    pdfs: list[Path] = []
+    (work / "ocrmypdf-in").mkdir()
+    for image in images:
         with Image.open(image) as im:
-            im.convert("L" if im.mode in ("1", "L", "I;16") else "RGB").save(
-                pdf, "PDF", resolution=300.0
-            )
-        pdfs.append(pdf)
+            for frame in ImageSequence.Iterator(im):  # each page of a multi-page TIFF
+                pdf = work / "ocrmypdf-in" / f"{len(pdfs):03d}.pdf"
+                frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB").save(
+                    pdf, "PDF", resolution=300.0
+                )
+                pdfs.append(pdf)
+    if len(pdfs) != pages:
+        raise SystemExit(f"ocrmypdf: {len(pdfs)} single-page PDFs for {pages} pages")
     (work / "ocrmypdf-out").mkdir()
     failures: list[dict[str, Any]] = []
     start = time.perf_counter()
@@ -460,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
             speed_pages = make_set(speed_root, args.speed_pages, args.speed_seed, 300)
         for part in parts:
             t0 = time.perf_counter()
-            pinfo = {
+            pinfo: dict[str, Any] = {
                 "machine": machine(),
                 "code": code(),
                 "arguments": vars(args) | {"scans": str(args.scans)},

@@ -6,16 +6,20 @@ import json
 import logging
 import os
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from hotich.cli_audit import audit_app
+from hotich.cli_check import check_cmd
 from hotich.cli_common import DbOption, existing_folder, settings_for
 from hotich.cli_inventory import inventory_app
-from hotich.cli_stage import stage_app
-from hotich.config.settings import Settings
+from hotich.cli_review import audit_export, export_groundtruth_cmd, review_cmd
+from hotich.cli_stage import approve_cmd, stage_app
+from hotich.cli_users import users_app
 from hotich.errors import BadInputError, HotichError
 from hotich.i18n import t
 
@@ -30,6 +34,11 @@ app = typer.Typer(
 
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(stage_app, name="stage")
+app.command("approve", help=t("cli.approve.help"))(approve_cmd)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.command("review", help=t("cli.review.help"))(review_cmd)
+app.command("check", help=t("integrity.help"))(check_cmd)
 
 
 class ExecutorName(StrEnum):
@@ -43,9 +52,16 @@ class Difficulty(StrEnum):
     hard = "hard"
 
 
+class Register(StrEnum):
+    khai_sinh = "khai_sinh"
+    ket_hon = "ket_hon"
+    khai_tu = "khai_tu"
+
+
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    groundtruth = "groundtruth"
 
 
 class ReportBy(StrEnum):
@@ -58,6 +74,8 @@ class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    html = "html"
+    xlsx = "xlsx"
 
 
 @app.command("run", help=t("cli.run.help"))
@@ -106,7 +124,7 @@ def eval_cmd(
 
     summary = evaluate(
         existing_folder(scans),
-        settings=Settings(),
+        settings=settings_for(None),
         engine_factory=from_settings,
         workers=workers,
         progress=NullProgress() if as_json else TqdmProgress(),
@@ -127,10 +145,25 @@ def samples_cmd(
         Difficulty, typer.Option(help=t("cli.opt.difficulty"))
     ] = Difficulty.clean,
     dpi: Annotated[int, typer.Option(help=t("cli.opt.dpi"), min=72, max=600)] = 300,
+    register: Annotated[
+        list[Register] | None,
+        typer.Option("--register", metavar="TYPE", help=t("samplegen.opt.register")),
+    ] = None,
+    inconsistent_share: Annotated[
+        float, typer.Option(help=t("samplegen.opt.inconsistent_share"), min=0.0, max=1.0)
+    ] = 0.1,
 ) -> None:
     from hotich.samplegen import generate
 
-    report = generate(out, pages=pages, seed=seed, difficulty=difficulty.value, dpi=dpi)
+    report = generate(
+        out,
+        pages=pages,
+        seed=seed,
+        difficulty=difficulty.value,
+        dpi=dpi,
+        registers=[r.value for r in register] if register else None,
+        inconsistent_share=inconsistent_share,
+    )
     typer.echo(t("cli.samples.done", pages=report.pages, entries=report.entries, out=str(out)))
 
 
@@ -146,13 +179,17 @@ def export_cmd(
 
     settings = settings_for(db)
     upgrade(settings.db)
+    if fmt is ExportFormat.groundtruth:
+        export_groundtruth_cmd(settings, out)
+        return
     writer = export_jsonl if fmt is ExportFormat.jsonl else export_csv
     with session_scope(make_engine(settings.db)) as session:
         if out is None:
-            writer(session, sys.stdout)
+            count = writer(session, sys.stdout)
         else:
             with out.open("w", encoding="utf-8", newline="") as handle:
-                writer(session, handle)
+                count = writer(session, handle)
+    audit_export(settings, fmt.value, entries=count)
 
 
 @app.command("report", help=t("cli.report.help"))
@@ -163,21 +200,40 @@ def report_cmd(
     ] = ReportFormat.table,
     db: DbOption = None,
     out: Annotated[Path | None, typer.Option(help=t("cli.opt.out"))] = None,
+    deadline: Annotated[
+        datetime | None,
+        typer.Option(help=t("report.opt.deadline"), formats=["%Y-%m-%d"], show_default=False),
+    ] = None,
+    today: Annotated[
+        datetime | None,
+        typer.Option(help=t("report.opt.today"), formats=["%Y-%m-%d"], show_default=False),
+    ] = None,
 ) -> None:
     from hotich.db.migrate import upgrade
     from hotich.db.session import make_engine, session_scope
-    from hotich.loaders.progress import progress
+    from hotich.loaders.progress import end_of_day, progress_report
     from hotich.loaders.report_format import render
 
+    if fmt is ReportFormat.xlsx and out is None:
+        raise BadInputError("report.error.xlsx_needs_out")
     settings = settings_for(db)
     upgrade(settings.db)
     with session_scope(make_engine(settings.db)) as session:
-        rows = progress(session, by.value)
-    if out is None:
-        render(rows, by.value, fmt.value, sys.stdout)
+        report = progress_report(
+            session,
+            by.value,
+            now=end_of_day(today.date()) if today else None,
+            deadline=deadline.date() if deadline else settings.deadline,
+        )
+    if fmt is ReportFormat.xlsx and out is not None:
+        from hotich.loaders.report_xlsx import write_xlsx
+
+        write_xlsx(report, out)
+    elif out is None:
+        render(report, fmt.value, sys.stdout)
     else:
         with out.open("w", encoding="utf-8", newline="") as handle:
-            render(rows, by.value, fmt.value, handle)
+            render(report, fmt.value, handle)
 
 
 def main() -> None:

@@ -81,7 +81,15 @@ def test_migration_from_empty_equals_models(db_url: str) -> None:
             for c in table.constraints
             if isinstance(c, CheckConstraint)
         }
-        assert checks == expected == {"ck_pages_status", "ck_entries_status", "ck_decisions_action"}
+        assert checks == expected
+        assert expected == {
+            "ck_pages_status",
+            "ck_entries_status",
+            "ck_decisions_action",
+            "ck_packages_status",
+            "ck_users_role",
+            "ck_audit_log_outcome",
+        }
         upgrade(engine)  # idempotent: already at head
         with engine.connect() as connection:
             assert current_revisions(connection) == head_revisions()

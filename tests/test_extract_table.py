@@ -6,8 +6,9 @@ from PIL import Image, ImageDraw
 from hotich.extract.grid import erase_grid, find_grid
 from hotich.extract.labels import load_labels
 from hotich.extract.table import extract_table
-from hotich.schema.entries import Provenance
+from hotich.schema.entries import Entry, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
+from hotich.schema.registers import RegisterType
 
 COLS = [100, 300, 700, 1000, 1200]
 ROWS = [200, 300, 400, 500, 600]
@@ -19,23 +20,23 @@ ROW_VALUES = [
 ]
 
 
-def _grid_image() -> np.ndarray:
+def _grid_image(headers: list[str] = HEADERS, rows: list[list[str]] = ROW_VALUES) -> np.ndarray:
     img = Image.new("L", (1400, 800), 255)
     draw = ImageDraw.Draw(img)
     for x in COLS:
         draw.line((x, ROWS[0], x, ROWS[-1]), fill=0, width=3)
     for y in ROWS:
         draw.line((COLS[0], y, COLS[-1], y), fill=0, width=3)
-    for r, values in enumerate([HEADERS, *ROW_VALUES]):
+    for r, values in enumerate([headers, *rows]):
         for c, text in enumerate(values):
             if text:  # ink where the OCR below says there is text
                 draw.rectangle((COLS[c] + 20, ROWS[r] + 30, COLS[c] + 60, ROWS[r] + 60), fill=0)
     return np.array(img)
 
 
-def _ocr() -> OcrPage:
+def _ocr(headers: list[str] = HEADERS, rows: list[list[str]] = ROW_VALUES) -> OcrPage:
     lines = []
-    for r, values in enumerate([HEADERS, *ROW_VALUES]):
+    for r, values in enumerate([headers, *rows]):
         for c, text in enumerate(values):
             x = COLS[c] + 20
             words = []
@@ -99,3 +100,41 @@ def test_words_in_a_cell_read_line_by_line() -> None:
         word("Đông", 80, 141),
     ]
     assert [w.text for w in reading_order(words)] == ["Trạm", "y", "tế", "xã", "Đông"]
+
+
+def _read(register: RegisterType, headers: list[str], rows: list[list[str]]) -> list[Entry]:
+    image = _grid_image(headers, rows)
+    grid = find_grid(image)
+    assert grid is not None
+    return extract_table(
+        _ocr(headers, rows), grid, erase_grid(image, grid), load_labels(register), Provenance()
+    )
+
+
+def test_marriage_and_death_tables() -> None:
+    (couple,) = _read(
+        "ket_hon",
+        ["Số", "Họ và tên chồng", "Ngày sinh của chồng", "Họ tên vợ"],
+        [["7", "LÊ VĂN AN", "02/01/1990", "ĐỖ THỊ BÌNH"]],
+    )
+    assert couple.values() == {
+        "register_number": "7",
+        "husband_name": "LÊ VĂN AN",
+        "husband_date_of_birth": "1990-01-02",
+        "wife_name": "ĐỖ THỊ BÌNH",
+    }
+    (death,) = _read(
+        "khai_tu",
+        ["Số", "Họ và tên người chết", "Ngày chết", "Giờ, phút chết"],
+        [["3", "LÊ VĂN AN", "02/01/2020", "14 giờ 30 phút"]],
+    )
+    assert death.values()["time_of_death"] == "14:30"
+    assert death.values()["date_of_death"] == "2020-01-02"
+
+
+def test_column_with_an_unreadable_header_named_by_its_values() -> None:
+    rows = [["1", "LÊ VĂN AN", "02/01/1990", "Nam"], ["2", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"]]
+    entries = _read("khai_tu", ["Số", "Họ và tên người chết", "Ngày sinh", "h ữ"], rows)
+    assert [e.values()["sex"] for e in entries] == ["Nam", "Nữ"]
+    entries = _read("ket_hon", ["Số", "Họ và tên chồng", "Ngày sinh chồng", "h ữ"], rows)
+    assert all("sex" not in e.values() for e in entries)  # no such field in a marriage

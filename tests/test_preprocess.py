@@ -2,6 +2,7 @@
 
 from importlib import resources
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -10,6 +11,9 @@ from hotich.pipeline.preprocess import (
     PreprocessConfig,
     estimate_skew,
     flatten_background,
+    histogram_u8,
+    noise_level,
+    percentile_u8,
     prepare,
     remove_dotted_lines,
     rotate,
@@ -77,3 +81,42 @@ def test_stored_image_matches_the_geometry_boxes_refer_to() -> None:
     stored = stored_image(colour, geometry)
     assert stored.shape[:2] == clean.shape == (geometry.height, geometry.width)
     assert stored.ndim == 3  # colour is kept for people; the cleaned gray is only for OCR
+
+
+# -- the fast forms of the stages compute what the plain numpy forms compute ------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_percentile_from_the_histogram_is_numpys_to_the_last_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for size in (1, 2, 7, 1000, 40_001):
+        pixels = np.clip(rng.normal(200, 50, size), 0, 255).astype(np.uint8)
+        if seed % 2:
+            pixels = pixels.reshape(1, -1)  # any shape: it is counted, not sorted
+        for pct in (0.0, 0.5, 1.0, 10.0, 33.3, 50.0, 99.5, 100.0, float(rng.uniform(0, 100))):
+            assert percentile_u8(pixels, pct) == float(np.percentile(pixels, pct)), (size, pct)
+
+
+def test_histogram_counts_every_pixel_of_a_large_page() -> None:
+    """OpenCV counts in float32, which cannot hold 4097² (odd, above 2**24) exactly."""
+    page = np.full((4097, 4097), 255, np.uint8)
+    page[:3, :5] = 7
+    counts = histogram_u8(page)
+    assert counts.dtype == np.int64
+    assert (int(counts[7]), int(counts[255]), int(counts.sum())) == (15, 4097**2 - 15, 4097**2)
+
+
+def test_noise_level_is_the_spread_around_the_median_on_paper() -> None:
+    rng = np.random.default_rng(5)
+    page = _page(TEXT[:6]).astype(np.int16) + rng.normal(0, 9, (1754, 1240)).astype(np.int16)
+    page = np.clip(page, 0, 255).astype(np.uint8)
+    # The measure as written plainly in numpy: pixels minus their 3×3 median, on paper (median
+    # light, nothing inked within 3 px), and their standard deviation.
+    median = cv2.medianBlur(page, 3)
+    _, ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    near_ink = cv2.dilate(ink, np.ones((7, 7), np.uint8)) > 0
+    paper = (median > 160) & ~near_ink
+    expected = float(np.std(page.astype(np.int16)[paper] - median.astype(np.int16)[paper]))
+    assert expected > 4.0
+    assert noise_level(page) == pytest.approx(expected, rel=1e-9)
+    assert noise_level(_page(TEXT[:6])) < 1.0

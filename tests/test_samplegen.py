@@ -8,7 +8,7 @@ import re
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -16,6 +16,7 @@ from PIL import Image
 
 from hotich.errors import BadInputError
 from hotich.samplegen import GenerationReport, generate
+from hotich.samplegen.plan import make_books, make_files
 from hotich.schema.registers import FIELDS
 from hotich.schema.vn_numbers import words_to_date
 
@@ -27,10 +28,21 @@ YEAR_FIELDS = ("mother_birth_year", "father_birth_year")
 NAME_FIELDS = ("full_name", "mother_name", "father_name", "declarant_name", "registrar_name")
 
 
+KWARGS: dict[str, Any] = {
+    "pages": 11,
+    "seed": 7,
+    "dpi": DPI,
+    "pdf_share": 0.3,
+    "table_share": 0.3,
+    "registers": ["khai_sinh"],
+}
+"""The birth register alone (tests/test_samplegen_registers.py covers the other two)."""
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> GenerationReport:
     out = tmp_path_factory.mktemp("samples") / "out"
-    return generate(out, pages=11, seed=7, dpi=DPI, pdf_share=0.3, table_share=0.3)
+    return generate(out, **KWARGS)
 
 
 def _pages(gt: dict[str, Any]) -> list[dict[str, Any]]:
@@ -226,7 +238,7 @@ def test_text_holds_the_printed_values(sample: GenerationReport) -> None:
 
 
 def test_same_arguments_same_bytes(sample: GenerationReport, tmp_path: Path) -> None:
-    again = generate(tmp_path / "again", pages=11, seed=7, dpi=DPI, pdf_share=0.3, table_share=0.3)
+    again = generate(tmp_path / "again", **KWARGS)
     assert _hashes(again.out) == _hashes(sample.out)
     one = generate(tmp_path / "one", pages=2, seed=8, dpi=60)
     other = generate(tmp_path / "other", pages=2, seed=9, dpi=60)
@@ -267,6 +279,50 @@ def test_difficulties_degrade_the_page(difficulty: str, tmp_path: Path) -> None:
         assert page["text"] == _load(clean, rel.rsplit(".", 1)[0] + ".gt.json")["text"]
 
 
+# -- scale ------------------------------------------------------------------------------------
+
+
+class _CountingRng:
+    """A random generator that counts its draws and fails past ``cap``, so that a draw loop
+    that never ends fails the test instead of hanging it."""
+
+    def __init__(self, seed: int, cap: int) -> None:
+        self._rng = np.random.default_rng(seed)
+        self.cap = cap
+        self.draws = 0
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._rng, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.draws += 1
+            if self.draws > self.cap:
+                raise RuntimeError(f"more than {self.cap} draws")
+            return method(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_planning_costs_the_same_per_book_at_any_size(seed: int) -> None:
+    """Planning books draws a bounded number of random numbers per book, however many pages
+    are asked for (a commune with more books than years once made it draw for ever), and
+    every book keeps its own folder."""
+    per_book = []
+    for pages in (100, 340, 1000, 10_000):
+        books_expected = pages // 5
+        rng = _CountingRng(seed, cap=8 * books_expected + 50)
+        _, books = make_books(cast(np.random.Generator, rng), pages, 0.3, "khai_sinh", "ks")
+        folders = [b.folder for b in books]
+        assert len(set(folders)) == len(folders) >= books_expected
+        assert sum(b.pages for b in books) == pages
+        files = make_files(np.random.default_rng(seed), books, 0.2)
+        assert sum(f.count for f in files) == pages
+        per_book.append(rng.draws / len(books))
+    assert max(per_book) <= 8, per_book
+    assert per_book[-1] <= 2 * per_book[0], per_book
+
+
 # -- arguments ----------------------------------------------------------------------------------
 
 
@@ -278,6 +334,9 @@ def test_difficulties_degrade_the_page(difficulty: str, tmp_path: Path) -> None:
         {"difficulty": "extreme"},
         {"pdf_share": 1.5},
         {"table_share": -0.1},
+        {"inconsistent_share": 2.0},
+        {"registers": ["khai_sinh", "ly_hon"]},
+        {"registers": []},
     ],
 )
 def test_bad_arguments(kwargs: dict[str, Any], tmp_path: Path) -> None:

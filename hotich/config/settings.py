@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,36 @@ class Settings(BaseSettings):
     page_image_dir: Annotated[
         str, Field(description="where stored (deskewed) page images go; empty = beside the db")
     ] = ""
+    name_tone_style: Annotated[
+        Literal["keep", "old", "new"],
+        Field(description="tone marks in names: keep as written, old (hoà, thuỷ), new (hòa)"),
+    ] = "keep"
+    user: Annotated[
+        str,
+        Field(description="who runs the commands (bulk approvals, packages); empty = OS login"),
+    ] = ""
+    deadline: Annotated[
+        date | None,
+        Field(description="digitization deadline (YYYY-MM-DD) the progress report checks against"),
+    ] = None
+    password_min_length: Annotated[
+        int, Field(ge=8, le=256, description="review app: shortest password accepted")
+    ] = 12
+    lockout_threshold: Annotated[
+        int, Field(ge=1, description="review app: failed logins in a row that lock an account")
+    ] = 5
+    lockout_minutes: Annotated[
+        float, Field(gt=0, description="review app: how long a locked account stays locked")
+    ] = 15
+    session_hours: Annotated[
+        float, Field(gt=0, description="review app: a login ends this long after it began")
+    ] = 8
+    session_idle_minutes: Annotated[
+        float, Field(gt=0, description="review app: a login ends after this long unused")
+    ] = 30
+    mfa_roles: Annotated[
+        str, Field(description="review app: roles needing a second factor (TOTP), comma-separated")
+    ] = "admin,reviewer"
 
 
 def get_settings() -> Settings:

@@ -49,6 +49,7 @@ NAMING_CONVENTION: Final = {
 
 PAGE_STATUSES: Final = ("pending", "processing", "done", "quarantined")
 ENTRY_STATUSES: Final = ("needs_review", "approved", "rejected", "staged")
+PACKAGE_STATUSES: Final = ("building", "staged", "abandoned")
 DECISIONS: Final = ("approve", "reject", "reopen", "stage", "receipt_accept", "receipt_reject")
 """What a ``Decision`` row records: a person's (or a bulk command's) approval or rejection, a
 reopening for review, the staging of an entry into a package, the 158 side's receipt."""
@@ -304,14 +305,23 @@ class Decision(Base):
 
 
 class Package(Base):
-    """One staging package written by ``hotich stage build`` (a folder with a manifest)."""
+    """One staging package written by ``hotich stage build`` (a folder with a manifest).
+
+    ``status`` is ``building`` from before its files are written until the transaction that
+    marks its entries staged (then ``staged``); a build that fails or dies leaves it
+    ``building``, and the next build into the same folder moves such a package's files aside
+    and marks it ``abandoned`` (see :mod:`hotich.loaders.stage`)."""
 
     __tablename__ = "packages"
-    __table_args__ = (NEVER_REUSE,)
+    __table_args__ = (
+        CheckConstraint(_in("status", PACKAGE_STATUSES), name="status"),
+        NEVER_REUSE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     """The package folder's name (its identity in receipts and in the manifest)."""
+    status: Mapped[str] = mapped_column(String(16), default="building")
     out_dir: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     username: Mapped[str] = mapped_column(String(128))
@@ -337,3 +347,127 @@ class QuarantinedFile(Base):
     """When the file was first quarantined."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     """When a run last found it still unusable."""
+
+
+# --- accounts and the audit log (the review app; issue 5) -----------------------------------
+
+ROLES: Final = ("clerk", "reviewer", "supervisor", "admin")
+"""Who an account is (see :mod:`hotich.review.access` for what each role may see)."""
+AUDIT_OUTCOMES: Final = ("ok", "denied", "failed")
+"""``ok``: done; ``denied``: refused (wrong password, outside the caller's communes…);
+``failed``: went wrong."""
+
+
+class User(Base):
+    """An account of the review app. Never deleted (the audit log names it): disabled instead."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"), NEVER_REUSE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    """argon2id, in the PHC string form (parameters and salt included)."""
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """Base32 TOTP secret; null while the account has no second factor."""
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The TOTP time step of the last code accepted: a code of that step or older is a replay."""
+    mfa_required: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    """Failed attempts since the last success or lockout."""
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    communes: Mapped[list[UserCommune]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="UserCommune.commune_key"
+    )
+    networks: Mapped[list[UserNetwork]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="UserNetwork.cidr"
+    )
+
+
+class UserCommune(Base):
+    """A commune an account works on, by key (an account may come before the commune's scans)."""
+
+    __tablename__ = "user_communes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    commune_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class UserNetwork(Base):
+    """An allowed network (CIDR) of an account; an account without any may log in from anywhere."""
+
+    __tablename__ = "user_networks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    cidr: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class PasswordHistory(Base):
+    """The hashes of an account's latest passwords (the current one included)."""
+
+    __tablename__ = "password_history"
+    __table_args__ = (Index(None, "user_id"), NEVER_REUSE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A login of the review app, held on the server: the cookie carries a random token whose
+    SHA-256 is ``token_hash``. Ending a session (logout, expiry, password change) is final."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index(None, "user_id"), NEVER_REUSE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+
+class AuditRow(Base):
+    """One row of the append-only audit log. ``row_hash`` is the SHA-256 of the row's fields and
+    ``prev_hash`` (the previous row's ``row_hash``), so a changed, deleted or reordered row breaks
+    the chain (see :mod:`hotich.review.audit`). The database refuses UPDATE and DELETE (triggers),
+    and two rows cannot follow the same one (``prev_hash`` is unique)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", AUDIT_OUTCOMES), name="outcome"),
+        Index(None, "created_at"),
+        Index(None, "username"),
+        NEVER_REUSE,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    username: Mapped[str | None] = mapped_column(String(128))
+    """Who acted (the name typed, for a failed login); null when nobody is known."""
+    action: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(128))
+    commune: Mapped[str | None] = mapped_column(String(255))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Codes and counts only: never a name, an ID number, a date of birth or a password."""
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)

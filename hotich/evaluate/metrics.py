@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,10 @@ class Scores:
     fields: dict[str, dict[str, Tally]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(Tally))
     )
-    flagged: Tally = field(default_factory=Tally)
+    flagged: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    """Per group: fields of ``_inconsistent`` that the read entry has an issue on."""
+    accepted: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    """Per group: auto-accepted fields (confident enough, no issue) that are right."""
     pages: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add_text(self, groups: Iterable[str], truth: str, read: str) -> None:
@@ -61,12 +64,20 @@ class Scores:
         groups: Iterable[str],
         truth: Mapping[str, Any],
         read: Mapping[str, str] | None,
-        flagged_fields: set[str],
+        flagged_fields: Collection[str],
+        accepted_fields: Collection[str] = (),
     ) -> None:
+        """Score one true entry against the entry read for it (None: none was read).
+
+        A field listed in ``_inconsistent`` is not scored for exact match: it counts as flagged
+        when it is in ``flagged_fields`` (the read entry has an issue on it). Of the other
+        fields, those in ``accepted_fields`` (auto-accepted) also count for calibration.
+        """
+        group_list = list(groups)
         skip = set(truth.get("_inconsistent", []))
         for name in skip:
-            self.flagged.add(name in flagged_fields)
-        group_list = list(groups)
+            for g in group_list:
+                self.flagged[g].add(name in flagged_fields)
         for name, value in truth.items():
             if name.startswith("_") or name in skip:
                 continue
@@ -74,6 +85,8 @@ class Scores:
             for g in group_list:
                 self.fields[g][name].add(ok)
                 self.fields[g]["*"].add(ok)
+                if name in accepted_fields:
+                    self.accepted[g].add(ok)
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -91,13 +104,15 @@ class Scores:
                 "field_accuracy": overall.accuracy,
                 "fields_right": overall.right,
                 "fields_total": overall.total,
+                "auto_accepted": _rate(self.accepted.get(g, Tally())),
+                "inconsistent_flagged": _rate(self.flagged.get(g, Tally())),
                 "per_field": per_field,
             }
         return {
             "groups": out,
-            "inconsistent_flagged": {
-                "right": self.flagged.right,
-                "total": self.flagged.total,
-                "rate": self.flagged.accuracy,
-            },
+            "inconsistent_flagged": _rate(self.flagged.get("all", Tally())),
         }
+
+
+def _rate(tally: Tally) -> dict[str, Any]:
+    return {"right": tally.right, "total": tally.total, "rate": tally.accuracy}

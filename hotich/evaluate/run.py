@@ -45,7 +45,14 @@ def _align(truth: list[dict[str, Any]], read: list[Entry]) -> list[Entry | None]
     return out
 
 
-def score_page(scores: Scores, truth: TruthPage, result: PageResult) -> None:
+DEFAULT_THRESHOLD: float = Settings.model_fields["review_threshold"].default
+
+
+def score_page(
+    scores: Scores, truth: TruthPage, result: PageResult, threshold: float = DEFAULT_THRESHOLD
+) -> None:
+    """Score one page's result against its ground truth; ``threshold`` is the review threshold
+    (a field at or above it with no issue is auto-accepted)."""
     groups = [
         "all",
         f"difficulty:{truth.difficulty}",
@@ -55,8 +62,10 @@ def score_page(scores: Scores, truth: TruthPage, result: PageResult) -> None:
     scores.add_text(groups, truth.text, result.text)
     read = [e for e in result.entries if e.register_type == truth.register_type]
     for entry, match in zip(truth.entries, _align(list(truth.entries), read), strict=True):
-        flagged = {name for name, f in match.fields.items() if f.issues} if match else set()
-        scores.add_entry(groups, entry, match.values() if match else None, flagged)
+        fields = match.fields if match else {}
+        flagged = {name for name, f in fields.items() if f.issues}
+        accepted = {name for name, f in fields.items() if f.accepted(threshold)}
+        scores.add_entry(groups, entry, match.values() if match else None, flagged, accepted)
 
 
 def evaluate(
@@ -89,7 +98,7 @@ def evaluate(
         truth = truths[(ref.commune, ref.book, ref.page_no)]
         if not result.ok:
             quarantined += 1
-        score_page(scores, truth, result)
+        score_page(scores, truth, result, settings.review_threshold)
         if on_result is not None:
             on_result(truth, result)
     progress.close()

@@ -1,11 +1,32 @@
-"""Build a FieldValue from the OCR words read for it: value, raw text, box, confidence, issues."""
+"""Fields and entries as read: value, raw text, box, confidence and issues, never a silent guess.
+
+:func:`field_value` reads one field from its OCR words: the text is normalized by
+:mod:`hotich.schema.normalize` (through :mod:`.normalize`), the confidence is the OCR confidence
+of its least confident word times the normalizer's factor, and every issue is kept on the field.
+When no canonical value can be made (an impossible date), the value is the text as read and the
+issue says why.
+
+:func:`check_fields` then validates the entry as a whole, as :mod:`hotich.schema.normalize.entry`
+describes (the review app does the same after a correction): fields whose reading depends on
+the entry (dates and years bounded by the registration date, places from the 2025 reform on,
+names in the configured tone style) are read again in that context, and the cross-checks
+between fields put their issues on the fields they concern, which sends the entry to review.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
-from hotich.extract.normalize import normalize
-from hotich.schema.entries import FieldValue
+from hotich.extract.normalize import Normalized, normalize, strip_leaders
+from hotich.schema.entries import Entry, FieldValue, Issue
+from hotich.schema.normalize import (
+    FIELD_KINDS,
+    FieldCheck,
+    ToneStyle,
+    cross_check,
+    entry_reference,
+)
 from hotich.schema.ocr import OcrWord, union_bbox
 from hotich.schema.text import clean_text
 
@@ -13,22 +34,106 @@ BLANK_CONFIDENCE = 0.9
 """Confidence that a printed field with no ink after its label is really blank."""
 
 
+def _value(result: Normalized) -> str:
+    """The value to store: the canonical one, else the text as read (the issues say why)."""
+    return result.value if result.value is not None else strip_leaders(result.raw)
+
+
+def _confidence(value: float) -> float:
+    return round(max(0.0, min(1.0, value)), 4)
+
+
 def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float) -> FieldValue:
     """The field as read from ``words`` (possibly none: printed but left blank)."""
     raw = clean_text(" ".join(w.text for w in words))
-    normalized = normalize(field, raw)
-    if not normalized.value and not normalized.issues:
+    result = normalize(field, raw)
+    bbox = union_bbox([w.bbox for w in words])
+    if not result.value and not result.issues:
         return FieldValue(
             value="",
             raw=raw,
-            confidence=round(min(BLANK_CONFIDENCE, label_confidence), 4),
-            bbox=union_bbox([w.bbox for w in words]),
+            confidence=_confidence(min(BLANK_CONFIDENCE, label_confidence)),
+            bbox=bbox,
         )
     ocr_conf = min((w.confidence for w in words), default=0.0)
     return FieldValue(
-        value=normalized.value,
+        value=_value(result),
         raw=raw,
-        confidence=round(max(0.0, min(1.0, ocr_conf * normalized.factor)), 4),
-        bbox=union_bbox([w.bbox for w in words]),
-        issues=normalized.issues,
+        confidence=_confidence(result.confidence(ocr_conf)),
+        bbox=bbox,
+        issues=result.issues,
     )
+
+
+def _merged(issues: tuple[Issue, ...], more: Sequence[Issue]) -> tuple[Issue, ...]:
+    seen = {i.code for i in issues}
+    return issues + tuple(i for i in more if i.code not in seen)
+
+
+def _in_context(
+    name: str, field: FieldValue, *, reference: date | None, tone_style: ToneStyle
+) -> tuple[FieldValue, str | None]:
+    """``field`` read again with the entry's context, and its canonical value (None: none).
+
+    Only a field as :func:`field_value` left it is read again; one that another step changed
+    (a cell with ink but no text read, a kind refined elsewhere) is kept, and takes part in
+    the cross-checks only if its value is what its normalizer makes of it.
+    """
+    if not field.raw:  # blank (""), or ink read as nothing (an issue says so: None)
+        return field, None if field.issues and not field.value else field.value
+    if name not in FIELD_KINDS:
+        return field, field.value
+    alone = normalize(name, field.raw)
+    if field.value != _value(alone):
+        return field, None
+    here = normalize(name, field.raw, reference=reference, tone_style=tone_style)
+    if (here.value, here.codes) == (alone.value, alone.codes):
+        return field, here.value
+    others = tuple(i for i in field.issues if i.code not in set(alone.codes))
+    ocr_conf = field.confidence / alone.factor if alone.factor else field.confidence
+    updated = field.model_copy(
+        update={
+            "value": _value(here),
+            "issues": _merged(here.issues, others),
+            "confidence": _confidence(here.confidence(ocr_conf)),
+        }
+    )
+    return updated, here.value
+
+
+def _apply(field: FieldValue, check: FieldCheck) -> FieldValue:
+    return field.model_copy(
+        update={
+            "value": check.value if check.value is not None else field.value,
+            "issues": _merged(field.issues, check.issues),
+            "confidence": _confidence(field.confidence * check.factor),
+        }
+    )
+
+
+def check_fields(
+    entry: Entry, *, commune: str | None = None, tone_style: ToneStyle = "keep"
+) -> Entry:
+    """``entry`` validated as a whole (see the module docstring).
+
+    ``commune`` is the key of the commune keeping the book (its folder name, whose leading
+    digits are the official commune code): it gives the personal-ID province codes a birth
+    registered there carries. Unknown (None, or a key without a known code): the ID's
+    province is checked against the places the entry names only.
+    """
+    registration = entry.fields.get("registration_date")
+    reference = None
+    if registration is not None and registration.raw:
+        reference = entry_reference(normalize("registration_date", registration.raw).value)
+    fields: dict[str, FieldValue] = {}
+    canonical: dict[str, str | None] = {}
+    for name, field in entry.fields.items():
+        fields[name], canonical[name] = _in_context(
+            name, field, reference=reference, tone_style=tone_style
+        )
+    confidences: Mapping[str, float] = {n: f.confidence for n, f in fields.items()}
+    checks = cross_check(entry.register_type, canonical, commune=commune, confidences=confidences)
+    for name, check in checks.items():
+        if name in fields:
+            fields[name] = _apply(fields[name], check)
+    return entry.model_copy(update={"fields": fields})

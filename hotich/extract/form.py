@@ -2,18 +2,22 @@
 
 Reads OCR lines top to bottom; finds label wordings (fuzzily, without accents) inside each
 line; the words between one label and the next are that label's value. Sections (the mother's
-block, the father's block…) decide which field a repeated label such as "Dân tộc" belongs to.
-A line with no label right under a value continues that value (long places wrap).
+block, the father's block…; the husband's and the wife's) decide which field a repeated label
+such as "Dân tộc" belongs to; a heading ("BÊN VỢ") only opens a section. A line with no label
+right under a value continues that value (long places wrap). A label may introduce two fields
+("Chết lúc: 14 giờ 30 phút, ngày 12/03/2005"). All of it is data in ``config/labels``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from hotich.extract.fields import field_value
 from hotich.extract.labels import Label, LabelSet, norm_token, tokens
+from hotich.extract.normalize_extra import refine
 from hotich.schema.entries import Entry, FieldValue, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
 
@@ -30,6 +34,7 @@ WRAPPING_FIELDS = frozenset(
         "notes",
         "husband_residence",
         "wife_residence",
+        "cause_of_death",
     }
 )
 
@@ -55,54 +60,67 @@ def find_labels(
 ) -> list[LabelHit]:
     """Label occurrences in one line, left to right; at each position the best-matching
     wording wins, the longer one on a tie ("Quyển số" over "Số"). OCR may split or merge the
-    words of a label ("Dântộc:"), so windows one word shorter or longer are tried too."""
-    toks = [norm_token(w.text) for w in words]
+    words of a label ("Dântộc:"), so windows one word shorter or longer are tried too.
+    Punctuation between the words of a label ("Cán bộ tư pháp - hộ tịch") is passed over.
+    A label opening a line whose colon OCR lost counts when another label follows on the
+    line ("Số 5 Quyển số: 01")."""
+    keep = [k for k, w in enumerate(words) if norm_token(w.text)]
+    toks = [norm_token(words[k].text) for k in keep]
     hits: list[LabelHit] = []
     variants = labels.label_variants()
+    weak_start = False
     i = 0
-    while i < len(words):
-        best: tuple[float, int, int, Label] | None = None
-        if toks[i]:
-            for variant, label in variants:
-                n = len(variant)
-                for m in {max(1, n - 1), n, n + 1}:
-                    if i + m > len(words):
-                        continue
-                    score = _score(words, toks, i, m, variant, min_score)
-                    if score and (best is None or (score, n) > (best[0], best[1])):
-                        best = (score, n, m, label)
+    while i < len(keep):
+        # Candidates rank by: followed by a colon, then without one (a closer match needed),
+        # then opening the line with its colon lost (kept only beside another label); then
+        # by score, then by length.
+        best: tuple[int, float, int, int, Label] | None = None
+        for variant, label in variants:
+            n = len(variant)
+            for m in {max(1, n - 1), n, n + 1}:
+                if i + m > len(keep):
+                    continue
+                window = toks[i : i + m]
+                colon = _colon_after(words, keep[i + m - 1])
+                score = _score(window, variant, colon)
+                if colon and score >= min_score:
+                    rank = 2
+                elif not colon and score >= max(min_score, 92.0):
+                    rank = 1
+                elif i == 0 and not colon and _score(window, variant, True) >= min_score:
+                    rank, score = 0, _score(window, variant, True)
+                else:
+                    continue
+                if best is None or (rank, score, n) > best[:3]:
+                    best = (rank, score, n, m, label)
         if best is None:
             i += 1
             continue
-        _, _, m, label = best
-        hits.append(LabelHit(i, i + m, label, min(w.confidence for w in words[i : i + m])))
+        rank, _, _, m, label = best
+        weak_start = weak_start or rank == 0
+        first, last = keep[i], keep[i + m - 1]
+        confidence = min(w.confidence for w in words[first : last + 1])
+        hits.append(LabelHit(first, last + 1, label, confidence))
         i += m
+    if weak_start and len(hits) == 1:
+        return []  # a line opening with a label's words, with no colon or other label: a value
     return hits
 
 
-def _score(
-    words: tuple[OcrWord, ...],
-    toks: list[str],
-    i: int,
-    m: int,
-    variant: tuple[str, ...],
-    min_score: float,
-) -> float:
-    """How well the ``m`` words at ``i`` match a label wording (0 when they do not)."""
-    window = toks[i : i + m]
-    last_word = words[i + m - 1].text
-    followed_by_colon = last_word.endswith(":") or (
-        i + m < len(words) and words[i + m].text.startswith(":")
-    )
+def _colon_after(words: tuple[OcrWord, ...], k: int) -> bool:
+    """The word at ``k`` ends with a colon, or the next one starts with one."""
+    return words[k].text.endswith(":") or (k + 1 < len(words) and words[k + 1].text.startswith(":"))
+
+
+def _score(window: list[str], variant: tuple[str, ...], colon: bool) -> float:
+    """How well a window of word tokens matches a label wording (0 when it cannot)."""
     if len(variant) == 1:
         # One-word labels ("Số") are common words too: insist on the colon and an exact match.
-        return 100.0 if m == 1 and window[0] == variant[0] and followed_by_colon else 0.0
-    if not all(window) or any(tok.isdigit() for tok in window) or window[0][0] != variant[0][0]:
+        return 100.0 if len(window) == 1 and window[0] == variant[0] and colon else 0.0
+    if any(tok.isdigit() for tok in window) or window[0][0] != variant[0][0]:
         return 0.0  # labels hold no numbers, and OCR rarely misreads a label's first letter
     # Compared without spaces, so that split and merged words score alike.
-    score = float(fuzz.ratio("".join(window), "".join(variant)))
-    needed = min_score if followed_by_colon else max(min_score, 92.0)
-    return score if score >= needed else 0.0
+    return float(fuzz.ratio("".join(window), "".join(variant)))
 
 
 def split_glued(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
@@ -128,7 +146,7 @@ def _is_title(line: OcrLine, labels: LabelSet) -> bool:
 
 
 def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> list[Entry]:
-    section = "subject"
+    section = labels.sections[0]
     slots: dict[str, _Slot] = {}
     last: _Slot | None = None
     for line in page.lines:
@@ -140,21 +158,23 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
             last = _continue_value(last, line, page.width)
             continue
         last = None
+        bottom = line.bbox[1] + line.bbox[3]
         for k, hit in enumerate(hits):
             if hit.label.opens:
                 section = hit.label.opens
             name = hit.label.field_in(section)
             end = hits[k + 1].start if k + 1 < len(hits) else len(line.words)
             value_words = [w for w in line.words[hit.end : end] if norm_token(w.text)]
+            last = None
             if name is None or name in slots:
                 continue
-            slot = _Slot(name, value_words, hit.confidence, line.bbox[1] + line.bbox[3])
-            slots[name] = slot
-            last = slot
+            for part, words in _split_value(hit.label, name, value_words):
+                if part not in slots:
+                    slots[part] = last = _Slot(part, words, hit.confidence, bottom)
     if not slots:
         return []
     fields: dict[str, FieldValue] = {
-        name: field_value(name, slot.words, label_confidence=slot.label_confidence)
+        name: refine(name, field_value(name, slot.words, label_confidence=slot.label_confidence))
         for name, slot in slots.items()
     }
     return [
@@ -162,6 +182,41 @@ def extract_form(page: OcrPage, labels: LabelSet, provenance: Provenance) -> lis
             register_type=labels.register_type, entry_index=0, fields=fields, provenance=provenance
         )
     ]
+
+
+_DATE_LIKE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{6,8}")
+
+
+def _split_value(label: Label, name: str, words: list[OcrWord]) -> list[tuple[str, list[OcrWord]]]:
+    """The value's words per field: all of them for ``name``, unless the label's ``then``
+    word ("ngày") is among them, or (OCR having garbled that word) a date follows the
+    first words: the rest then belongs to the other field."""
+    if not label.then:
+        return [(name, words)]
+    toks = [norm_token(w.text) for w in words]
+    for word, other in label.then:
+        cut = next(
+            (
+                i
+                for i, tok in enumerate(toks)
+                if tok == word or (len(tok) == len(word) and fuzz.ratio(tok, word) >= 75)
+            ),
+            None,
+        )
+        if cut is not None:
+            return [(name, words[:cut]), (other, words[cut + 1 :])]
+        dated = next((i for i, w in enumerate(words) if _DATE_LIKE.search(w.text)), None)
+        if dated is not None and dated > 0:
+            cut = dated
+            while cut > 0 and _garbled(toks[cut - 1], word):
+                cut -= 1  # the joining word, misread ("nøày")
+            return [(name, words[:cut]), (other, words[dated:])]
+    return [(name, words)]
+
+
+def _garbled(tok: str, word: str) -> bool:
+    """``tok`` (no digit in it) may be ``word`` misread."""
+    return bool(tok) and not any(ch.isdigit() for ch in tok) and fuzz.ratio(tok, word) >= 50
 
 
 def _continue_value(last: _Slot | None, line: OcrLine, page_width: int) -> _Slot | None:

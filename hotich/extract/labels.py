@@ -27,11 +27,18 @@ def norm_token(word: str) -> str:
 
 @dataclass(frozen=True)
 class Label:
-    """A printed form label; ``fields`` maps a section (or '*') to the field it introduces."""
+    """A printed form label; ``fields`` maps a section (or '*') to the field it introduces.
+
+    A label with no field is a heading ("BÊN CHỒNG": it only ``opens`` a section) or names a
+    printed value that is not a record field (it still ends the value before it). ``then``
+    splits the value: the words after the word ``w`` (accent-free token) go to ``then[w]``
+    ("Chết lúc: 14 giờ 30 phút, ngày 12/03/2005").
+    """
 
     variants: tuple[tuple[str, ...], ...]
     fields: dict[str, str]
     opens: str | None = None
+    then: tuple[tuple[str, str], ...] = ()
 
     def field_in(self, section: str) -> str | None:
         return self.fields.get(section) or self.fields.get("*")
@@ -51,6 +58,8 @@ class LabelSet:
     titles: tuple[str, ...]
     labels: tuple[Label, ...]
     columns: tuple[Column, ...]
+    sections: tuple[str, ...] = ("subject",)
+    """The sections of a form page, the first being where reading starts."""
 
     def label_variants(self) -> list[tuple[tuple[str, ...], Label]]:
         """Every (variant tokens, label), longest first, so 'Quyển số' wins over 'Số'."""
@@ -84,6 +93,7 @@ def load_labels(register_type: RegisterType) -> LabelSet:
             variants=tuple(tuple(tokens(v)) for v in item["variants"]),
             fields=dict(item["fields"]),
             opens=item.get("opens"),
+            then=tuple((norm_token(w), f) for w, f in item.get("then", {}).items()),
         )
         for item in data.get("label", [])
     )
@@ -96,4 +106,5 @@ def load_labels(register_type: RegisterType) -> LabelSet:
         titles=tuple(data.get("titles", [])),
         labels=labels,
         columns=columns,
+        sections=tuple(data.get("sections", ["subject"])),
     )

@@ -12,10 +12,12 @@ import numpy as np
 
 from hotich.extract.fields import field_value
 from hotich.extract.grid import Grid, ink_share
-from hotich.extract.labels import LabelSet
+from hotich.extract.labels import LabelSet, norm_token
+from hotich.extract.normalize_extra import refine
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
 from hotich.schema.ocr import OcrPage, OcrWord
+from hotich.schema.registers import FIELDS
 
 BLANK_INK = 0.002
 """A cell with less ink than this share of its pixels is blank."""
@@ -74,6 +76,31 @@ def _header(
     return best
 
 
+SEX_WORDS = frozenset({"nam", "nu"})
+
+
+def _by_values(
+    cells: Cells, grid: Grid, labels: LabelSet, header_row: int, columns: dict[int, str]
+) -> dict[int, str]:
+    """Columns whose header OCR could not read ("Nam hay nữ" in a narrow column read as
+    "h ữ"), named by what their cells hold: a column of "Nam" and "Nữ" is the sex."""
+    if not columns or "sex" in columns.values() or "sex" not in FIELDS[labels.register_type]:
+        return columns
+    out = dict(columns)
+    for c in range(len(grid.cols) - 1):
+        if c in out:
+            continue
+        values = [
+            "".join(norm_token(w.text) for w in cells.get((r, c), []))
+            for r in range(header_row + 1, len(grid.rows) - 1)
+        ]
+        filled = [v for v in values if v]
+        if len(filled) >= 2 and sum(v in SEX_WORDS for v in filled) >= 0.8 * len(filled):
+            out[c] = "sex"
+            break
+    return out
+
+
 def extract_table(
     page: OcrPage,
     grid: Grid,
@@ -85,6 +112,7 @@ def extract_table(
     """One entry per non-empty row under the header."""
     cells = place_words(page, grid) if cells is None else cells
     header_row, columns = _header(cells, grid, labels)
+    columns = _by_values(cells, grid, labels, header_row, columns)
     if not columns:
         return []
     entries: list[Entry] = []
@@ -95,7 +123,7 @@ def extract_table(
         fields: dict[str, FieldValue] = {}
         for c, name in columns.items():
             words = cells.get((r, c), [])
-            value = field_value(name, words, label_confidence=1.0)
+            value = refine(name, field_value(name, words, label_confidence=1.0))
             if not words and inked[c] >= BLANK_INK:
                 # Ink in the cell but nothing read: never pass that off as a blank field.
                 value = FieldValue(

@@ -72,7 +72,9 @@ def _chains(
 ) -> list[list[int]]:
     """Link each blob to its nearest right-hand neighbour within (max_dx, max_dy)."""
     order = labels[np.argsort(centroids[labels, 0])]
-    xs, ys = centroids[order, 0], centroids[order, 1]
+    # Python floats: this loop runs over every small blob, and numpy scalars are slow here.
+    xs: list[float] = centroids[order, 0].tolist()
+    ys: list[float] = centroids[order, 1].tolist()
     buckets: dict[int, list[int]] = {}
     for pos, y in enumerate(ys):
         buckets.setdefault(int(y // max_dy), []).append(pos)

@@ -6,6 +6,7 @@ The runner composes them (see ``prepare``); each stage can be switched off in
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import cv2
@@ -118,13 +119,18 @@ def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:
 def noise_level(gray: np.ndarray) -> float:
     """Speckle noise on the paper: the spread of pixels around their 3×3 median, measured away
     from ink (the anti-aliased edges of letters are not noise)."""
-    median = cv2.medianBlur(gray, 3)
-    near_ink = cv2.dilate(ink_mask(gray).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    paper = (median > 160) & ~near_ink
-    if not np.any(paper):
+    return _noise(gray, cv2.medianBlur(gray, 3))
+
+
+def _noise(gray: np.ndarray, median: np.ndarray) -> float:
+    """``noise_level`` given the page's 3×3 median."""
+    near_ink = cv2.dilate(ink_mask(gray).astype(np.uint8), np.ones((7, 7), np.uint8))
+    paper = ((median > 160) & (near_ink == 0)).astype(np.uint8)
+    if not cv2.countNonZero(paper):
         return 0.0
-    diff = gray.astype(np.int16) - median.astype(np.int16)
-    return float(np.std(diff[paper]))
+    diff = cv2.subtract(gray, median, dtype=cv2.CV_16S)
+    _, std = cv2.meanStdDev(diff, mask=paper)
+    return float(std[0, 0])
 
 
 def rule_mask(gray: np.ndarray, *, min_length: int = 60) -> np.ndarray:
@@ -139,9 +145,9 @@ def denoise(gray: np.ndarray, *, min_noise: float = 4.0) -> np.ndarray:
     """Remove speckle noise (and what is left of dotted leaders) with a 3×3 median, which keeps
     marks of 3 px and more; table rules, which a median would break where they are one pixel
     thin, keep their pixels. Clean pages (noise below ``min_noise``) are left as they are."""
-    if noise_level(gray) < min_noise:
-        return gray
     out = cv2.medianBlur(gray, 3)
+    if _noise(gray, out) < min_noise:
+        return gray
     rules = rule_mask(gray)
     out[rules] = gray[rules]
     return out
@@ -149,11 +155,40 @@ def denoise(gray: np.ndarray, *, min_noise: float = 4.0) -> np.ndarray:
 
 def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
     """Restore faded ink: map the darkest ``low_pct`` % of pixels to black, paper stays white."""
-    low = float(np.percentile(gray, low_pct))
+    low = percentile_u8(gray, low_pct)
     if low >= 200.0:
         return gray
     lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / max(1.0, 255.0 - low), 0, 255)
     return cv2.LUT(gray, lut.astype(np.uint8))
+
+
+def histogram_u8(gray: np.ndarray) -> np.ndarray:
+    """Pixel counts of a uint8 image per value (int64). OpenCV counts in float32, exact below
+    2**24, so a large page is counted in parts."""
+    flat = np.ascontiguousarray(gray).reshape(-1)
+    part = 1 << 23
+    total = np.zeros(256, np.int64)
+    for start in range(0, len(flat), part):
+        hist = cv2.calcHist([flat[start : start + part]], [0], None, [256], [0, 256])
+        total += hist.ravel().astype(np.int64)
+    return total
+
+
+def percentile_u8(gray: np.ndarray, pct: float) -> float:
+    """``np.percentile(gray, pct)`` of a uint8 image, to the last bit, from its histogram
+    instead of a partial sort of every pixel (a tenth of the time on a 300-dpi page)."""
+    counts = np.cumsum(histogram_u8(gray))
+    n = int(counts[-1])
+    virtual = (n - 1) * (pct / 100)  # numpy's "linear" method, computed as numpy does
+
+    def value(rank: int) -> int:  # the pixel value at this rank in sorted order
+        return int(np.searchsorted(counts, rank, side="right"))
+
+    if virtual >= n - 1:
+        return float(value(n - 1))
+    below = max(0, math.floor(virtual))
+    a, b, frac = value(below), value(below + 1), max(0.0, virtual) - below
+    return float(b - (b - a) * (1 - frac)) if frac >= 0.5 else float(a + (b - a) * frac)
 
 
 def prepare(

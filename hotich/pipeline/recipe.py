@@ -17,6 +17,7 @@ import numpy as np
 from hotich.config.settings import Settings
 from hotich.errors import EnvironmentCheckError, OcrEngineError, PageError
 from hotich.extract.detect import detect_register
+from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form
 from hotich.extract.grid import erase_grid, find_grid
 from hotich.extract.labels import load_labels
@@ -113,6 +114,8 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
             entries = extract_table(ocr, grid, clean, labels, provenance, cells)
         else:
             entries = extract_form(ocr, labels, provenance)
+        style = ctx.settings.name_tone_style
+        entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
     return PageResult(
         ref=ref,
         sha256=sha256,

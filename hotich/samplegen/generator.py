@@ -4,6 +4,7 @@ their ground truth. Same arguments, same bytes."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -21,11 +22,11 @@ from hotich.samplegen.registers import REGISTERS, RegisterSpec
 from hotich.samplegen.styles import BookStyle, choose_style, era_of
 from hotich.samplegen.values import SampleEntry
 from hotich.samplegen.writer import write_ground_truth, write_pages
-from hotich.schema.registers import RegisterType
+from hotich.schema.registers import REGISTER_TYPES
 
 DPI_RANGE = (50, 1200)
-REGISTER: RegisterType = "khai_sinh"
-"""The register written; another one needs its module and an entry in ``REGISTERS``."""
+INCONSISTENT_SHARE = 0.1
+"""Default share of entries given a deliberate inconsistency (``_inconsistent``)."""
 
 
 class GenerationReport(BaseModel):
@@ -43,6 +44,10 @@ class GenerationReport(BaseModel):
     entries: int
     designs: dict[str, int]
     """Logical pages per page design (``form``, ``table``)."""
+    registers: dict[str, int]
+    """Logical pages per register type."""
+    inconsistent: int
+    """Entries given a deliberate inconsistency."""
     file_types: dict[str, int]
     """Page files per type (``png``, ``jpg``, ``tif``, ``pdf``)."""
     difficulty: str
@@ -60,7 +65,14 @@ class GenerationReport(BaseModel):
         )
 
 
-def _check(out: Path, pages: int, difficulty: str, dpi: int, shares: dict[str, float]) -> None:
+def _check(
+    out: Path,
+    pages: int,
+    difficulty: str,
+    dpi: int,
+    shares: dict[str, float],
+    registers: Sequence[str],
+) -> None:
     if pages < 1:
         raise BadInputError("samplegen.bad_pages", pages=pages)
     if difficulty not in DIFFICULTIES:
@@ -72,12 +84,19 @@ def _check(out: Path, pages: int, difficulty: str, dpi: int, shares: dict[str, f
     for name, value in shares.items():
         if not 0.0 <= value <= 1.0:
             raise BadInputError("samplegen.bad_share", name=name, value=value)
+    unknown = [r for r in registers if r not in REGISTERS]
+    if unknown or not registers:
+        raise BadInputError(
+            "samplegen.bad_register",
+            register=", ".join(unknown),
+            choices=", ".join(REGISTER_TYPES),
+        )
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInputError("samplegen.out_not_empty", out=str(out))
 
 
 def _book_content(
-    seed: int, spec: RegisterSpec, book: BookPlan
+    seed: int, spec: RegisterSpec, book: BookPlan, inconsistent_share: float
 ) -> tuple[BookStyle, list[SampleEntry]]:
     rng = stream(seed, "style", book.folder)
     c = book.commune
@@ -95,7 +114,7 @@ def _book_content(
     )
     per_page = style.rows if book.design == "table" else 1
     entries = spec.book_entries(
-        stream(seed, "entries", book.folder), c, style, book.pages * per_page
+        stream(seed, "entries", book.folder), c, style, book.pages * per_page, inconsistent_share
     )
     return style, entries
 
@@ -126,8 +145,9 @@ def _write_file(
     out: Path,
     difficulty: Difficulty,
     dpi: int,
-) -> int:
-    images, truths, count = [], [], 0
+) -> list[SampleEntry]:
+    """Draw, age and write one page file with its ground truth; returns the entries on it."""
+    images, truths, written = [], [], []
     for page in range(file.first_page, file.first_page + file.count):
         rendered, page_entries = _render(seed, spec, file.book, style, entries, page, dpi)
         params = draw_params(
@@ -143,11 +163,11 @@ def _write_file(
                 "text": "\n".join(rendered.text),
             }
         )
-        count += len(page_entries)
+        written += page_entries
     path = out / file.path
     write_pages(path, images, dpi)
     write_ground_truth(path, truths)
-    return count
+    return written
 
 
 def generate(
@@ -159,26 +179,47 @@ def generate(
     dpi: int = 300,
     pdf_share: float = 0.2,
     table_share: float = 0.3,
+    registers: Sequence[str] | None = None,
+    inconsistent_share: float = INCONSISTENT_SHARE,
 ) -> GenerationReport:
     """Write ``pages`` synthetic ledger pages with ground truth under ``out``
     (``OUT/<commune>/<book>/<page file>`` and ``P.gt.json`` beside each ``P.ext``).
 
-    ``out`` must be missing or empty. Raises :class:`~hotich.errors.BadInputError` on a bad
-    argument.
+    ``registers`` are the register types written (default: all three; each book holds one);
+    ``inconsistent_share`` is the share of entries given a deliberate inconsistency, named in
+    their ``_inconsistent``. With ``registers=["khai_sinh"]`` the pages are those this
+    generator wrote before it knew other registers. ``out`` must be missing or empty. Raises
+    :class:`~hotich.errors.BadInputError` on a bad argument.
     """
     out = Path(out)
-    _check(out, pages, difficulty, dpi, {"pdf_share": pdf_share, "table_share": table_share})
-    spec = REGISTERS[REGISTER]
-    plan = make_plan(seed, pages, table_share, pdf_share, spec.register_type, spec.book_prefix)
-    entries_written = 0
+    chosen = list(dict.fromkeys(REGISTER_TYPES if registers is None else registers))
+    shares = {
+        "pdf_share": pdf_share,
+        "table_share": table_share,
+        "inconsistent_share": inconsistent_share,
+    }
+    _check(out, pages, difficulty, dpi, shares, chosen)
+    specs = [REGISTERS[r] for r in REGISTER_TYPES if r in chosen]
+    plan = make_plan(
+        seed, pages, table_share, pdf_share, [(s.register_type, s.book_prefix) for s in specs]
+    )
+    files_of: dict[str, list[FilePlan]] = {}
+    for f in plan.files:
+        files_of.setdefault(f.book.folder, []).append(f)
+    entries_written = inconsistent = 0
     for book in plan.books:
-        style, entries = _book_content(seed, spec, book)
-        for file in (f for f in plan.files if f.book == book):
-            entries_written += _write_file(seed, spec, file, style, entries, out, difficulty, dpi)
+        spec = REGISTERS[book.register_type]
+        style, entries = _book_content(seed, spec, book, inconsistent_share)
+        for file in files_of.get(book.folder, []):
+            written = _write_file(seed, spec, file, style, entries, out, difficulty, dpi)
+            entries_written += len(written)
+            inconsistent += sum(1 for e in written if e.inconsistent)
     files = tuple(f.path for f in plan.files)
     designs = Counter[str]()
+    per_register = Counter[str]()
     for f in plan.files:
         designs[f.book.design] += f.count
+        per_register[f.book.register_type] += f.count
     return GenerationReport(
         out=out,
         pages=sum(f.count for f in plan.files),
@@ -186,6 +227,8 @@ def generate(
         ground_truth=tuple(p.rsplit(".", 1)[0] + ".gt.json" for p in files),
         entries=entries_written,
         designs=dict(sorted(designs.items())),
+        registers=dict(sorted(per_register.items())),
+        inconsistent=inconsistent,
         file_types=dict(sorted(Counter(f.kind for f in plan.files).items())),
         difficulty=difficulty,
         seed=seed,

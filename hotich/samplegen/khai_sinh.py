@@ -1,6 +1,6 @@
 """The birth register (sổ đăng ký khai sinh): which fields each era prints, where, and their
-values. Another register type (ket_hon, khai_tu) is added as a module like this one and an
-entry in ``registers.REGISTERS``."""
+values. The other register types (``ket_hon``, ``khai_tu``) have a module like this one and
+an entry in ``registers.REGISTERS``."""
 
 from __future__ import annotations
 
@@ -131,9 +131,15 @@ def birth_values(b: Birth, style: BookStyle) -> dict[str, str]:
 
 
 def book_entries(
-    rng: np.random.Generator, commune: Commune, style: BookStyle, count: int
+    rng: np.random.Generator,
+    commune: Commune,
+    style: BookStyle,
+    count: int,
+    inconsistent_rate: float = INCONSISTENT_RATE,
 ) -> list[SampleEntry]:
-    """``count`` registrations of one book, numbered from 1 in date order."""
+    """``count`` registrations of one book, numbered from 1 in date order; on form pages a
+    share ``inconsistent_rate`` of them made inconsistent (the table columns hold nothing
+    checkable: no personal ID, no date in words)."""
     clerks = [registrar(rng, commune)]
     if chance(rng, 0.3):
         clerks.append(registrar(rng, commune))
@@ -145,6 +151,6 @@ def book_entries(
         birth = make_birth(rng, commune, i + 1, day, clerk, home_birth=home_birth)
         entry = make_entry(birth_values(birth, style), style.fields)
         if style.design == "form":
-            entry = make_inconsistent(rng, entry, style, INCONSISTENT_RATE)
+            entry = make_inconsistent(rng, entry, style, inconsistent_rate)
         entries.append(entry)
     return entries

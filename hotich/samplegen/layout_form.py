@@ -43,6 +43,8 @@ class Cell:
 class Row:
     cells: tuple[Cell, ...]
     signature_after: bool = False
+    heading: bool = False
+    """A section heading ("BÊN CHỒNG"): bold, without colon, value or dots."""
 
     @property
     def text(self) -> str:
@@ -54,6 +56,17 @@ class Row:
 
 def _value_gap(canvas: Canvas, ink: Ink, rng: np.random.Generator) -> float:
     return canvas.px(uniform(rng, 2.0, 6.0) if ink.kind == "pen" else 2.0)
+
+
+def _printed(style: BookStyle, entry: SampleEntry, item: str) -> str:
+    """The value printed after the label of one form-line entry (a field, ``~name`` or
+    ``a&b``: "14 giờ 30 phút, ngày 12/03/2005")."""
+    first, joined, second = item.partition("&")
+    if not joined:
+        return entry.printed(item, style)
+    before, after = entry.printed(first, style), entry.printed(second, style)
+    tail = f"{style.joins[item]} {after}" if after else ""
+    return ", ".join(p for p in (before, tail) if p)
 
 
 def _layout_line(
@@ -69,10 +82,13 @@ def _layout_line(
     x1 = canvas.width - canvas.px(MARGIN_MM["right"])
     width = x1 - x0
     spacing = canvas.px(5)
+    if len(fields) == 1 and fields[0].startswith("@"):
+        title = style.labels[fields[0]].upper()
+        return [Row((Cell(title, x0, "", x0, x0, x0),), heading=True)]
     items = []
     for f in fields:
         label = f"{style.labels[f]}:"
-        value = entry.printed(f, style)
+        value = _printed(style, entry, f)
         label_w = canvas.width_of(style.label_ink, label)
         gap = _value_gap(canvas, style.value_ink, rng)
         items.append((f, label, value, label_w, gap, canvas.width_of(style.value_ink, value)))
@@ -154,6 +170,11 @@ def render_form(
 
     y = top
     for row in rows:
+        if row.heading:
+            canvas.text(style.header_ink, row.cells[0].label_x, y, row.cells[0].label, rng)
+            text.append(row.text)
+            y += pitch
+            continue
         for cell in row.cells:
             if cell.label:
                 canvas.text(style.label_ink, cell.label_x, y, cell.label, rng)

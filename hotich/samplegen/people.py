@@ -108,6 +108,14 @@ def personal_id(province_code: str, sex: Sex, born: date, rng: np.random.Generat
     return f"{province_code}{gender}{born.year % 100:02d}{serial}"
 
 
+def cmnd_number(rng: np.random.Generator, province_code: str) -> str:
+    """A 9-digit identity card number (CMND, before the 12-digit CCCD): an area number (here
+    the last two digits of the province's ID code, which is not the official CMND series)
+    and seven random digits."""
+    serial = "".join(str(int(d)) for d in rng.integers(0, 10, size=7))
+    return f"{province_code[-2:]}{serial}"
+
+
 def registration_dates(rng: np.random.Generator, year: int, count: int) -> list[date]:
     """``count`` registration days through ``year``, in order (some days hold several)."""
     start = date(year, 1, 2)

@@ -7,7 +7,8 @@ PDF or TIFF holding two pages holds pages 7 and 8, and the next file is ``0009.*
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -75,6 +76,27 @@ def _split(total: int, size: int) -> list[int]:
     return [total // n + (1 if i < total % n else 0) for i in range(n)]
 
 
+def _book_year(rng: np.random.Generator, books_of_year: dict[int, int]) -> tuple[int, int]:
+    """A year for a commune's next book, and the book's number in that year.
+
+    While the commune has a year without a book, the year is drawn until it is a new one
+    (book ``q01``). Once every year in ``YEARS`` has a book, one draw picks among the years
+    with the fewest books and the book takes the next number (``q02``, ``q03`` …): large sets
+    cost one draw per book instead of drawing for ever. ``books_of_year`` (year -> books so
+    far) is updated.
+    """
+    if len(books_of_year) < YEARS[1] - YEARS[0] + 1:
+        year = int(rng.integers(YEARS[0], YEARS[1] + 1))
+        while year in books_of_year:
+            year = int(rng.integers(YEARS[0], YEARS[1] + 1))
+    else:
+        fewest = min(books_of_year.values())
+        years = [y for y, n in sorted(books_of_year.items()) if n == fewest]
+        year = years[int(rng.integers(0, len(years)))]
+    books_of_year[year] = books_of_year.get(year, 0) + 1
+    return year, books_of_year[year]
+
+
 def make_books(
     rng: np.random.Generator,
     pages: int,
@@ -93,16 +115,13 @@ def make_books(
     n_communes = min(int(rng.integers(2, 4)), len(groups))
     communes = tuple(make_communes(rng, n_communes))
     order = rng.permutation(len(groups))
-    years_used: dict[str, set[int]] = {c.key: set() for c in communes}
+    books_of_year: dict[str, dict[int, int]] = {c.key: {} for c in communes}
     books = []
     for slot, g in enumerate(order):
         design, n = groups[int(g)]
         commune = communes[slot % n_communes]
-        year = int(rng.integers(YEARS[0], YEARS[1] + 1))
-        while year in years_used[commune.key]:
-            year = int(rng.integers(YEARS[0], YEARS[1] + 1))
-        years_used[commune.key].add(year)
-        books.append(BookPlan(commune, register, book_prefix, design, year, 1, n))
+        year, book_no = _book_year(rng, books_of_year[commune.key])
+        books.append(BookPlan(commune, register, book_prefix, design, year, book_no, n))
     books.sort(key=lambda b: (b.commune.key, b.key))
     return communes, tuple(books)
 
@@ -141,13 +160,43 @@ def make_files(
     )
 
 
+def assign_registers(
+    rng: np.random.Generator,
+    books: tuple[BookPlan, ...],
+    registers: Sequence[tuple[RegisterType, str]],
+) -> tuple[BookPlan, ...]:
+    """Share the books among ``registers`` ((type, book prefix) pairs): the form books, then the
+    table books, each in a random order, take the registers in turn from a random one, so that
+    every register gets books of both designs as soon as there are enough."""
+    if len(registers) == 1:
+        register, prefix = registers[0]
+        return tuple(replace(b, register_type=register, book_prefix=prefix) for b in books)
+    order = [
+        i
+        for design in ("form", "table")
+        for i in rng.permutation(len(books)).tolist()
+        if books[i].design == design
+    ]
+    start = int(rng.integers(0, len(registers)))
+    out = list(books)
+    for turn, i in enumerate(order):
+        register, prefix = registers[(start + turn) % len(registers)]
+        out[i] = replace(books[i], register_type=register, book_prefix=prefix)
+    out.sort(key=lambda b: (b.commune.key, b.key))
+    return tuple(out)
+
+
 def make_plan(
     seed: int,
     pages: int,
     table_share: float,
     pdf_share: float,
-    register: RegisterType,
-    book_prefix: str,
+    registers: Sequence[tuple[RegisterType, str]],
 ) -> Plan:
-    communes, books = make_books(stream(seed, "books"), pages, table_share, register, book_prefix)
+    """The plan for ``pages`` pages of the ``registers`` ((type, book prefix) pairs, at least
+    one). With one register, the plan is the one this module always made for it."""
+    register, prefix = registers[0]
+    communes, books = make_books(stream(seed, "books"), pages, table_share, register, prefix)
+    if len(registers) > 1:
+        books = assign_registers(stream(seed, "registers"), books, registers)
     return Plan(communes, books, make_files(stream(seed, "files"), books, pdf_share))

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotich.samplegen import khai_sinh
+from hotich.samplegen import ket_hon, khai_sinh, khai_tu
 from hotich.samplegen.places import Commune
 from hotich.samplegen.styles import BookStyle, Era
 from hotich.samplegen.values import SampleEntry
 from hotich.schema.registers import RegisterType
+
+BookEntries = Callable[[np.random.Generator, Commune, BookStyle, int, float], list[SampleEntry]]
+"""(rng, commune, style, count, share of entries made inconsistent) → the book's entries."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class RegisterSpec:
     """Book folders start with it: ``khai-sinh-1998-q01``."""
     form_lines: Callable[[np.random.Generator, Era], tuple[tuple[str, ...], ...]]
     table_columns: Callable[[np.random.Generator, Era], tuple[tuple[str, ...], tuple[str, ...]]]
-    book_entries: Callable[[np.random.Generator, Commune, BookStyle, int], list[SampleEntry]]
+    book_entries: BookEntries
     column_widths: dict[str, float]
     """Relative widths of the table columns."""
 
@@ -36,5 +39,21 @@ REGISTERS: dict[RegisterType, RegisterSpec] = {
         table_columns=khai_sinh.table_columns,
         book_entries=khai_sinh.book_entries,
         column_widths=khai_sinh.COLUMN_WIDTH,
+    ),
+    "ket_hon": RegisterSpec(
+        register_type="ket_hon",
+        book_prefix=ket_hon.BOOK_PREFIX,
+        form_lines=ket_hon.form_lines,
+        table_columns=ket_hon.table_columns,
+        book_entries=ket_hon.book_entries,
+        column_widths=ket_hon.COLUMN_WIDTH,
+    ),
+    "khai_tu": RegisterSpec(
+        register_type="khai_tu",
+        book_prefix=khai_tu.BOOK_PREFIX,
+        form_lines=khai_tu.form_lines,
+        table_columns=khai_tu.table_columns,
+        book_entries=khai_tu.book_entries,
+        column_widths=khai_tu.COLUMN_WIDTH,
     ),
 }

@@ -9,7 +9,7 @@ ground truth then holds the value as printed, with the field named in ``_inconsi
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,8 +38,13 @@ class SampleEntry:
     values: dict[str, str]
     """field → ground-truth value (ISO dates), in the order the page gives them."""
     inconsistent: tuple[str, ...] = ()
+    printed_as: dict[str, str] = field(default_factory=dict)
+    """What the page prints where it differs from the ground truth ("14 giờ 30 phút" for
+    ``14:30``), and values printed for no field (``~death_notice``)."""
 
     def printed(self, field: str, style: BookStyle) -> str:
+        if field in self.printed_as:
+            return self.printed_as[field]
         value = self.values[field]
         if field in DATE_FIELDS and value:
             return style.print_date(value)

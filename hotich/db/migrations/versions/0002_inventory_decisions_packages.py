@@ -61,12 +61,16 @@ def upgrade() -> None:
         "packages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("out_dir", sa.Text(), nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("username", sa.String(length=128), nullable=False),
         sa.Column("entry_count", sa.Integer(), nullable=False),
         sa.Column("manifest_sha256", sa.String(length=64), nullable=False),
         sa.Column("files", sa.JSON(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('building', 'staged', 'abandoned')", name=op.f("ck_packages_status")
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_packages"),
         sqlite_autoincrement=True,  # ids are never reused
     )

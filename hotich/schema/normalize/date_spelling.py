@@ -1,0 +1,108 @@
+"""The spelling of a date in words, checked and, where OCR damaged it, restored.
+
+The date in words is kept as written (the contract compares the text), and reading it back
+ignores tone marks (:mod:`hotich.schema.vn_numbers`), so "tháng hại năm hại nghìn" still says
+February 2000-something. But the text is then wrong. :func:`respell` compares the words with
+the number words a date can use; when one is not among them (a tone mark misread, punctuation
+OCR put between words), it looks for the spelling of the date the text says that differs
+from the text in tone marks only: all the ways ledgers write that date (mồng/mùng, linh/lẻ,
+tư/bốn, lăm/nhăm, nghìn/ngàn, bảy/bẩy, hăm/băm, giêng) are generated, and when exactly one
+matches, it is the text as the clerk wrote it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Final
+
+from hotich.schema.text import strip_accents
+from hotich.schema.vn_numbers import date_to_words
+
+NUMBER_WORDS: Final = frozenset(
+    {
+        *("ngày", "tháng", "năm", "mồng", "mùng", "không", "một", "mốt", "hai", "ba", "bốn"),
+        *("tư", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín", "mười", "mươi", "trăm"),
+        *("linh", "lẻ", "nghìn", "ngàn", "giêng", "chạp", "hăm", "băm", "chục"),
+    }
+)
+"""Every word a date in words may hold, spelled right (lower case, NFC)."""
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_OPTIONS: Final = tuple(
+    itertools.product(
+        ("", "mồng", "mùng"),  # mong
+        (False, True),  # gieng
+        ("nghìn", "ngàn"),
+        ("linh", "lẻ"),
+        ("tư", "bốn"),
+        ("lăm", "năm", "nhăm"),
+        (False, True),  # short_zero
+        ("bảy", "bẩy"),
+        (False, True),  # contract_day
+    )
+)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def spelled_right(text: str) -> bool:
+    """Every word is a number word spelled right (figures between the words count as right),
+    and only single spaces stand between them."""
+    words = words_of(text)
+    return " ".join(words) == text.lower() and all(w in NUMBER_WORDS or w.isdigit() for w in words)
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(strip_accents(w) for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _spellings(iso: str) -> dict[str, frozenset[str]]:
+    """Accent-free key → the spellings of the date with that key."""
+    out: dict[str, set[str]] = {}
+    day = date.fromisoformat(iso)
+    for mong, gieng, nghin, linh, four, five, short_zero, seven, contract in _OPTIONS:
+        text = date_to_words(
+            day,
+            mong=mong,
+            gieng=gieng,
+            nghin=nghin,
+            linh=linh,
+            four=four,
+            five=five,
+            short_zero=short_zero,
+            seven=seven,
+            contract_day=contract,
+        )
+        out.setdefault(_key(words_of(text)), set()).add(text)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _cased_like(text: str, model: str) -> str:
+    letters = [c for c in model if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return text.upper()
+    if letters and letters[0].isupper():
+        return text[0].upper() + text[1:]
+    return text
+
+
+def respell(text: str, iso: str) -> str | None:
+    """The one spelling of the full date ``iso`` that differs from ``text`` only in tone marks
+    (of words not spelled right) and punctuation, in the letter case of ``text``; None when
+    there is none or several."""
+    words = words_of(text)
+    found = [
+        spelling
+        for spelling in _spellings(iso).get(_key(words), frozenset())
+        # the words read right must stay as they are: "bảy" read right is not "bẩy"
+        if all(w == s for w, s in zip(words, spelling.split(), strict=True) if w in NUMBER_WORDS)
+    ]
+    if len(found) != 1:
+        return None
+    return _cased_like(found[0], text)

@@ -1,0 +1,151 @@
+"""Personal names: NFC, single spaces, the register's letter case, a chosen tone-mark style.
+
+Tone-mark placement in the syllables ending in "oa", "oe", "uy" has two accepted styles: the
+old one marks the second vowel (hoà, khoẻ, thuỷ), the new one the first (hòa, khỏe, thủy).
+Both are the same name. ``style="keep"`` (the default, setting ``name_tone_style``) leaves the
+name as written, as the contract asks ("names as written"); "old" or "new" rewrites every such
+syllable to one style, which is a convention, not a correction, so it adds no issue.
+
+Issues: ``name.bad_chars`` for characters no Vietnamese name can hold (digits, punctuation,
+letters of other alphabets such as ö, ñ, č that OCR emits); ``name.mixed_case`` for a word
+whose case is neither upper, lower nor capitalized ("NGUYễN"), a sign of misread letters.
+Letters f, j, w, z are allowed: names of ethnic minorities use them (Y Wơn, Siu H'Zép).
+A surname whose marks OCR misread ("PHAM VĂN AN": no surname is spelled Pham) is restored when
+exactly one surname of ``hotich/schema/data/surnames.toml`` fits it but for marks
+(``name.surname_repaired``), and flagged when several do (``name.surname_unusual``); a surname
+listed there, or fitting none, is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Literal
+
+from hotich.schema.entries import Issue
+from hotich.schema.normalize.result import Normalized, issue, normalized
+from hotich.schema.normalize.vocab import load_data
+from hotich.schema.text import clean_text, strip_accents
+
+ToneStyle = Literal["keep", "old", "new"]
+TONE_STYLES: tuple[ToneStyle, ...] = ("keep", "old", "new")
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn
+_BASES = "abcdeghiklmnopqrstuvxyfjwz"
+
+
+def _letters() -> frozenset[str]:
+    out = set(_BASES + _BASES.upper() + "đĐ")
+    for vowel in "aăâeêioôơuưy":
+        for tone in ("", *sorted(_TONES)):
+            composed = unicodedata.normalize("NFC", vowel + tone)
+            out |= {composed, composed.upper()}
+    return frozenset(out)
+
+
+NAME_LETTERS = _letters()
+"""Every letter that may occur in a Vietnamese name (NFC, both cases)."""
+_ALLOWED_OTHER = frozenset(" -'")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _split(syllable: str) -> list[list[str]]:
+    """NFD clusters: each base letter with the combining marks that follow it."""
+    clusters: list[list[str]] = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1].append(ch)
+        else:
+            clusters.append([ch])
+    return clusters
+
+
+def _restyle(syllable: str, style: ToneStyle) -> str:
+    clusters = _split(syllable)
+    if len(clusters) < 2:
+        return syllable
+    first, second = clusters[-2], clusters[-1]
+    pair = first[0].lower() + second[0].lower()
+    if pair not in ("oa", "oe", "uy"):
+        return syllable
+    if any(m in _VOWEL_MARKS for m in first[1:] + second[1:]):
+        return syllable
+    if pair == "uy" and len(clusters) >= 3 and clusters[-3][0].lower() == "q":
+        return syllable  # "quý": the u belongs to the consonant qu
+    tones = [m for m in first[1:] + second[1:] if m in _TONES]
+    if len(tones) != 1:
+        return syllable
+    first[1:] = [m for m in first[1:] if m not in _TONES]
+    second[1:] = [m for m in second[1:] if m not in _TONES]
+    (second if style == "old" else first).append(tones[0])
+    return unicodedata.normalize("NFC", "".join("".join(c) for c in clusters))
+
+
+def apply_tone_style(text: str, style: ToneStyle) -> str:
+    """``text`` with every open "oa"/"oe"/"uy" syllable marked in ``style`` ("keep": as is)."""
+    if style == "keep":
+        return text
+    return _WORD.sub(lambda m: _restyle(m.group(0), style), text)
+
+
+def _mixed_case(word: str) -> bool:
+    for part in _WORD.findall(word):  # runs of letters: "H'Hen" is two
+        if part.isupper() or part.islower():
+            continue
+        if part[0].isupper() and (part[1:].islower() or not part[1:]):
+            continue
+        return True
+    return False
+
+
+def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) -> Normalized:
+    """A person's name: NFC, single spaces, case as written, tone marks in ``style``.
+
+    ``typed``: a person typed the name (the review app): a surname is never changed then, only
+    flagged (``name.surname_unusual``), since a foreign or rare spelling may be meant.
+    """
+    text = clean_text(raw).strip(" .:;,_…")
+    if not text:
+        return normalized("", raw)
+    issues: list[Issue] = []
+    bad = sorted({ch for ch in text if ch not in NAME_LETTERS and ch not in _ALLOWED_OTHER})
+    if bad:
+        issues.append(issue("name.bad_chars", raw=raw, chars="".join(bad)))
+    if any(_mixed_case(w) for w in text.split()):
+        issues.append(issue("name.mixed_case", raw=raw))
+    text, found = _surname_checked(text, raw, typed=typed)
+    return normalized(apply_tone_style(text, style), raw, [*issues, *found])
+
+
+@cache
+def _surnames() -> dict[str, tuple[str, ...]]:
+    """Mark-free key ("pham") → the surnames spelled so but for marks ("Phạm")."""
+    out: dict[str, list[str]] = {}
+    for name in load_data("surnames.toml")["surnames"]:
+        out.setdefault(strip_accents(name), []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _same_name(a: str, b: str) -> bool:
+    return apply_tone_style(a.lower(), "new") == apply_tone_style(b.lower(), "new")
+
+
+def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Issue]]:
+    """The name with a surname whose marks OCR misread restored (issue
+    ``name.surname_repaired``), or flagged when several surnames fit (``name.surname_unusual``).
+    A surname listed, or one no listed surname fits even without marks, is left alone."""
+    first, _, rest = text.partition(" ")
+    if not rest or not first.isalpha() or _mixed_case(first):
+        return text, []
+    candidates = _surnames().get(strip_accents(first), ())
+    if not candidates or any(_same_name(first, c) for c in candidates):
+        return text, []
+    if len(candidates) > 1 or typed:
+        return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))]
+    (surname,) = candidates
+    if first.isupper():
+        surname = surname.upper()
+    repaired = f"{surname} {rest}"
+    return repaired, [issue("name.surname_repaired", raw=raw, value=repaired)]

@@ -1,0 +1,54 @@
+"""Registration numbers (Số): ``12`` or, as later books write them, with the year: ``03/2003``.
+
+The value keeps the digits as written (``"01"`` stays ``"01"``, the contract compares as
+written); spaces and dots OCR puts inside are dropped, and a slash read as a fraction or
+full-width slash is a slash. Letters read for digits ("O3/2OO3") and a lost slash ("032003")
+are repaired with the issue ``register_number.ocr_repaired``; anything else that is not a
+number (or number/year) is ``register_number.unreadable`` and keeps its text.
+:func:`parse_register_number` gives the number and its year as integers, for the
+ledger-integrity checks (numbers restart at 01 each year and run without gaps).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hotich.schema.normalize.dates import DIGIT_LOOKALIKES, EARLIEST_YEAR, strip_leaders
+from hotich.schema.normalize.result import Normalized, issue, normalized
+
+_FORM = re.compile(r"^(\d{1,4})(?:/(\d{4}))?$")
+_LABEL = re.compile(r"(?i)^số\s*(đăng\s*ký)?\s*[:.]?\s*")
+_INSIDE = re.compile(r"[\s.]+")
+_GLUED = re.compile(r"^(\d{1,3})((?:18|19|20)\d{2})$")
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+
+
+def _plausible(text: str) -> bool:
+    m = _FORM.match(text)
+    return m is not None and (m[2] is None or EARLIEST_YEAR <= int(m[2]) <= 2200)
+
+
+def normalize_register_number(raw: str) -> Normalized:
+    """``NN`` or ``NN/YYYY`` as written, without inner spaces or dots."""
+    text = _INSIDE.sub("", _LABEL.sub("", strip_leaders(raw))).translate(_SLASHES)
+    if not text:
+        return normalized("", raw)
+    if _plausible(text):
+        return normalized(text, raw)
+    repaired = text.translate(DIGIT_LOOKALIKES)
+    glued = _GLUED.match(repaired)
+    if glued:  # the slash lost: "012013" is 01/2013 (a book never reaches number 10,000)
+        repaired = f"{glued[1]}/{glued[2]}"
+    if repaired != text and _plausible(repaired):
+        return normalized(
+            repaired, raw, [issue("register_number.ocr_repaired", raw=raw, value=repaired)]
+        )
+    return normalized(None, raw, [issue("register_number.unreadable", raw=raw)])
+
+
+def parse_register_number(value: str | None) -> tuple[int, int | None] | None:
+    """(number, year or None) of a canonical registration number; None if it is not one."""
+    m = _FORM.match(value or "")
+    if not m:
+        return None
+    return int(m[1]), int(m[2]) if m[2] else None

@@ -1,0 +1,159 @@
+"""Matching a written value to a closed list of canonical values (sex, ethnicity, nationality).
+
+Each canonical value has *strong* forms (its name and spelling variants) and *weak* forms
+(sub-group names, old exonyms). A value is looked up, in this order:
+
+1. exactly (NFC, case, spaces, hyphens, apostrophes and dots ignored): a strong form, then a
+   weak form; this is normalization, not a correction;
+2. without tone marks and letter marks (OCR drops them): a *repair*;
+3. fuzzily on the mark-free form ("rn" read as "m"; one letter off when both have at least
+   ``one_off_length`` letters; else, for longer forms, a rapidfuzz ratio of at least
+   ``min_score``, within 5 points of the best): a *repair*.
+
+A form that leads to several canonical values is *ambiguous*; a value found nowhere is
+*unknown*. The caller turns repairs, ambiguity and unknown values into issues.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from hotich.schema.text import clean_text, strip_accents
+
+How = Literal["exact", "repaired", "ambiguous", "unknown"]
+_SEPARATORS = re.compile(r"[\s\-–—'’‘`.]+")
+_PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
+
+
+def form_key(text: str) -> str:
+    """The exact comparison form: NFC, case-folded, without spaces, hyphens, apostrophes."""
+    return _SEPARATORS.sub("", clean_text(text).casefold())
+
+
+def loose_key(text: str) -> str:
+    """:func:`form_key` without tone marks and letter marks (ơ → o, đ → d)."""
+    return strip_accents(form_key(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    canonical: str | None
+    how: How
+    candidates: tuple[str, ...] = ()
+    """The canonical values in play when ``how`` is "ambiguous"."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    canonical: str
+    strong: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+
+
+class Vocabulary:
+    """A closed list of canonical values with their forms; see the module docstring."""
+
+    def __init__(
+        self, entries: Iterable[Entry], *, min_score: float = 85.0, one_off_length: int = 4
+    ) -> None:
+        self.entries = tuple(entries)
+        self.min_score = min_score
+        self.one_off_length = one_off_length
+        self._exact_strong: dict[str, set[str]] = {}
+        self._exact_weak: dict[str, set[str]] = {}
+        self._loose_strong: dict[str, set[str]] = {}
+        self._loose_weak: dict[str, set[str]] = {}
+        for e in self.entries:
+            for form in (e.canonical, *e.strong):
+                self._exact_strong.setdefault(form_key(form), set()).add(e.canonical)
+                self._loose_strong.setdefault(loose_key(form), set()).add(e.canonical)
+            for form in e.weak:
+                self._exact_weak.setdefault(form_key(form), set()).add(e.canonical)
+                self._loose_weak.setdefault(loose_key(form), set()).add(e.canonical)
+        self._choices = sorted(set(self._loose_strong) | set(self._loose_weak))
+
+    def _owners(self, loose: str) -> set[str]:
+        strong = self._loose_strong.get(loose)
+        return set(strong) if strong else set(self._loose_weak.get(loose, ()))
+
+    def _lookup(self, text: str) -> Match | None:
+        key, loose = form_key(text), loose_key(text)
+        if not key:
+            return None
+        found = self._exact_strong.get(key)
+        if found:
+            return _match(found, "exact")
+        # A weak form whose mark-free spelling is also that of a canonical name is not trusted
+        # exactly: an OCR that lost the marks of "Lào" must not become the sub-group "Lao".
+        found = self._exact_weak.get(key)
+        if found and loose not in self._loose_strong:
+            return _match(found, "exact")
+        found = self._owners(loose)
+        if found:
+            return _match(found, "repaired")
+        return None
+
+    def match(self, text: str) -> Match:
+        """The canonical value for ``text``; ``Match(None, "unknown")`` when there is none."""
+        attempts = [text]
+        m = _PAREN.match(clean_text(text))
+        if m:  # "Dao (Mán)": the group outside the brackets, then the name inside
+            attempts += [m[1], m[2]]
+        for attempt in attempts:
+            found = self._lookup(attempt)
+            if found is not None:
+                return found
+        return self._fuzzy(loose_key(text))
+
+    def _fuzzy(self, loose: str) -> Match:
+        if not loose:
+            return Match(None, "unknown")
+        loose = loose.replace("rn", "m")  # Tesseract reads "m" as "rn"; no Vietnamese word has it
+        direct = self._owners(loose)
+        if direct:
+            return _match(direct, "repaired")
+        close = [
+            c
+            for c in self._choices
+            if min(len(c), len(loose)) >= self.one_off_length
+            and Levenshtein.distance(loose, c) <= 1
+        ]
+        if close:  # one letter wrong in a long enough name
+            near: set[str] = set()
+            for c in close:
+                near |= self._owners(c)
+            return _match(near, "repaired")
+        if len(loose) <= self.one_off_length:  # too short for a ratio to mean anything
+            return Match(None, "unknown")
+        scored = process.extract(loose, self._choices, scorer=fuzz.ratio, limit=8)
+        good = [(choice, score) for choice, score, _ in scored if score >= self.min_score]
+        if not good:
+            return Match(None, "unknown")
+        best = good[0][1]
+        owners: set[str] = set()
+        for choice, score in good:
+            if score >= best - 5:
+                owners |= self._owners(choice)
+        return _match(owners, "repaired")
+
+
+def _match(owners: set[str], how: How) -> Match:
+    if len(owners) == 1:
+        return Match(next(iter(owners)), how)
+    return Match(None, "ambiguous", tuple(sorted(owners)))
+
+
+@cache
+def load_data(name: str) -> dict[str, Any]:
+    """A TOML file shipped in ``hotich/schema/data/``."""
+    text = resources.files("hotich.schema").joinpath("data", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)

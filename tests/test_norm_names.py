@@ -1,0 +1,121 @@
+"""Names: NFC, the register's case, tone-mark style both ways, impossible characters flagged."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotich.config.settings import Settings
+from hotich.schema.normalize import FACTORS, apply_tone_style, normalize_field, normalize_name
+from hotich.schema.normalize.names import NAME_LETTERS
+
+PAIRS = [  # (old style, new style)
+    ("HOÀ", "HÒA"),
+    ("Hoà", "Hòa"),
+    ("hoá", "hóa"),
+    ("Thuý", "Thúy"),
+    ("THUỶ", "THỦY"),
+    ("khoẻ", "khỏe"),
+    ("Loè", "Lòe"),
+    ("Hoạ", "Họa"),
+    ("Tuỵ", "Tụy"),
+    ("Khoả", "Khỏa"),
+]
+UNCHANGED = [
+    "Hoàng",
+    "Quý",
+    "QUÝ",
+    "Quỳnh",
+    "Thuận",
+    "Khuyên",
+    "Hoa",
+    "Thuy",
+    "Quà",
+    "Ngọc",
+    "Toản",
+]
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS)
+def test_tone_style_both_ways(old: str, new: str) -> None:
+    assert apply_tone_style(old, "new") == new
+    assert apply_tone_style(new, "old") == old
+    assert apply_tone_style(old, "old") == old
+    assert apply_tone_style(new, "new") == new
+    assert apply_tone_style(old, "keep") == old
+
+
+@pytest.mark.parametrize("word", UNCHANGED)
+def test_syllables_without_a_choice_are_left_alone(word: str) -> None:
+    assert apply_tone_style(word, "old") == word
+    assert apply_tone_style(word, "new") == word
+
+
+def test_a_full_name() -> None:
+    r = normalize_name("  NGUYỄN   THỊ  THUỶ  HOÀ ", style="new")
+    assert (r.value, r.issues) == ("NGUYỄN THỊ THỦY HÒA", ())
+    assert r.raw == "  NGUYỄN   THỊ  THUỶ  HOÀ "
+    assert normalize_name("Nguyễn Thị Thủy Hòa", style="old").value == "Nguyễn Thị Thuỷ Hoà"
+    assert normalize_name("Nguyễn Thị Thủy Hòa").value == "Nguyễn Thị Thủy Hòa"  # keep
+
+
+def test_nfc_and_case_as_written() -> None:
+    decomposed = unicodedata.normalize("NFD", "Lê Thị Hồng")
+    r = normalize_name(decomposed)
+    assert r.value == "Lê Thị Hồng"
+    assert unicodedata.is_normalized("NFC", r.value or "")
+    assert normalize_name("TRẦN VĂN AN").value == "TRẦN VĂN AN"
+    assert normalize_name("trần văn an").value == "trần văn an"
+
+
+@pytest.mark.parametrize(
+    ("raw", "chars"),
+    [
+        ("Nguyễn Văn 3", "3"),
+        ("Lê Thị Hoa.", None),
+        ("Trần Vän An", "ä"),
+        ("Phạm Thị ñga", "ñ"),
+        ("Lê@Hoa", "@"),
+    ],
+)
+def test_characters_no_name_can_have(raw: str, chars: str | None) -> None:
+    r = normalize_name(raw)
+    if chars is None:  # a trailing dot is a fill-in leader, not part of the name
+        assert r.issues == ()
+        return
+    assert r.codes == ("name.bad_chars",)
+    assert chars in r.issues[0].message
+    assert r.factor == FACTORS["name.bad_chars"]
+    assert r.value is not None and r.raw == raw
+
+
+def test_minority_names_and_mixed_case() -> None:
+    for name in ("Y Wơn Niê", "Siu H'Zép", "Ksor Phước", "Rơ Châm Jơk", "Hồ-Văn An"):
+        assert normalize_name(name).issues == (), name
+    r = normalize_name("NGUYễN VĂN AN")
+    assert r.codes == ("name.mixed_case",)
+
+
+def test_the_setting_and_field_dispatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().name_tone_style == "keep"
+    monkeypatch.setenv("HOTICH_NAME_TONE_STYLE", "new")
+    style = Settings().name_tone_style
+    assert normalize_field("mother_name", "Lê Thị Hoà", tone_style=style).value == "Lê Thị Hòa"
+
+
+_letters = st.sampled_from(sorted(NAME_LETTERS))
+_syllables = st.lists(_letters, min_size=1, max_size=6).map("".join)
+_names = st.lists(_syllables, min_size=1, max_size=4).map(" ".join)
+
+
+@given(name=_names)
+def test_styles_are_idempotent_and_reversible(name: str) -> None:
+    old, new = apply_tone_style(name, "old"), apply_tone_style(name, "new")
+    assert apply_tone_style(old, "old") == old
+    assert apply_tone_style(new, "new") == new
+    assert apply_tone_style(new, "old") == old
+    assert apply_tone_style(old, "new") == new
+    assert normalize_name(name).issues == () or normalize_name(name).codes == ("name.mixed_case",)
