@@ -44,7 +44,8 @@ demo: install
 	$(BIN)/hotich inventory load samples/inventory.csv --db $(DEMO_DB)
 	$(BIN)/hotich approve --min-confidence 0.95 --db $(DEMO_DB)
 	$(BIN)/hotich stage build --out $(DEMO)/staging --db $(DEMO_DB) || [ $$? -eq 3 ]
-	$(BIN)/hotich stage verify $(DEMO)/staging
+	@if ls $(DEMO)/staging/*/manifest.json >/dev/null 2>&1; then $(BIN)/hotich stage verify $(DEMO)/staging; \
+	  else echo "(nothing approved to stage yet: review the entries with 'hotich review' first)"; fi
 	$(BIN)/hotich report --by commune --format html --out $(DEMO)/report.html --db $(DEMO_DB)
 	$(BIN)/hotich report --by commune --db $(DEMO_DB)
 	@echo "Report: $(DEMO)/report.html · packages: $(DEMO)/staging · entries: $(DEMO)/entries.jsonl"
