@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/stages.py
 
 clean:
 	rm -rf $(DEMO) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
