@@ -18,6 +18,13 @@ class Settings(BaseSettings):
         float, Field(ge=0.0, le=1.0, description="fields at or above are auto-accepted")
     ] = 0.9
     ocr_lang: Annotated[str, Field(description="Tesseract language model(s)")] = "vie"
+    ocr_figures_lang: Annotated[
+        str,
+        Field(
+            description="Tesseract model for the second reading of figures (numbers, dates, "
+            "ID numbers); empty = no second reading"
+        ),
+    ] = "eng"
     ocr_timeout_s: Annotated[float, Field(gt=0, description="Tesseract time limit per call")] = 180
     pdf_dpi: Annotated[int, Field(ge=72, le=1200, description="PDF rendering resolution")] = 300
     max_page_pixels: Annotated[

@@ -33,6 +33,9 @@ from hotich.schema.text import clean_text
 BLANK_CONFIDENCE = 0.9
 """Confidence that a printed field with no ink after its label is really blank."""
 
+ALWAYS_WRITTEN = frozenset({"register_number", "registration_date"})
+"""Fields every registration has: read as blank, they were missed, so a person must look."""
+
 
 def _value(result: Normalized) -> str:
     """The value to store: the canonical one, else the text as read (the issues say why)."""
@@ -52,7 +55,9 @@ def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float
         return FieldValue(
             value="",
             raw=raw,
-            confidence=_confidence(min(BLANK_CONFIDENCE, label_confidence)),
+            confidence=0.0
+            if field in ALWAYS_WRITTEN
+            else _confidence(min(BLANK_CONFIDENCE, label_confidence)),
             bbox=bbox,
         )
     ocr_conf = min((w.confidence for w in words), default=0.0)

@@ -38,12 +38,14 @@ def write_handover(image: np.ndarray, folder: str) -> str:
 
 
 def image_to_data(
-    *, image: np.ndarray, lang: str, psm: int, timeout_s: float, extra_config: str = ""
+    *, image: np.ndarray, lang: str, psm: int, timeout_s: float, whitelist: str = ""
 ) -> dict[str, list[Any]]:
     """Tesseract's TSV output as a dict of columns. Raises RuntimeError on timeout."""
     # One Tesseract thread per worker process: workers must not fight over cores.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = f"--psm {psm} -c preserve_interword_spaces=0 {extra_config}".strip()
+    config = f"--psm {psm} -c preserve_interword_spaces=0"
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
     with tempfile.TemporaryDirectory(prefix="hotich-ocr-") as folder:
         result: dict[str, list[Any]] = pytesseract.image_to_data(
             write_handover(image, folder),

@@ -24,6 +24,14 @@ class OcrEngine(Protocol):
     def recognize(self, image: np.ndarray, *, psm: int = 4) -> OcrPage: ...
 
 
+@runtime_checkable
+class FiguresReader(Protocol):
+    """An engine that can also read figures alone (digits and separators), for the second
+    reading of numbers, dates and ID numbers (:mod:`hotich.extract.reread`)."""
+
+    def recognize_figures(self, image: np.ndarray, *, psm: int, whitelist: str) -> OcrPage: ...
+
+
 class NullEngine:
     """Reads nothing: for tests of everything around OCR."""
 

@@ -18,9 +18,12 @@ log = logging.getLogger(__name__)
 class TesseractEngine:
     name = "tesseract"
 
-    def __init__(self, *, lang: str = "vie", timeout_s: float = 180.0) -> None:
+    def __init__(
+        self, *, lang: str = "vie", timeout_s: float = 180.0, digits_lang: str = "eng"
+    ) -> None:
         self.lang = lang
         self.timeout_s = timeout_s
+        self.digits_lang = digits_lang
 
     def version(self) -> str:
         try:
@@ -32,16 +35,25 @@ class TesseractEngine:
         """Fail early, with install advice, when Tesseract or the language model is missing."""
         self.version()
         installed = set(_tesseract.languages())
-        missing = [code for code in self.lang.split("+") if code not in installed]
+        wanted = self.lang.split("+") + [c for c in self.digits_lang.split("+") if c]
+        missing = [code for code in dict.fromkeys(wanted) if code not in installed]
         if missing:
             raise EnvironmentCheckError("env.tesseract_lang_missing", lang="+".join(missing))
 
     def recognize(self, image: np.ndarray, *, psm: int = 4) -> OcrPage:
+        return self._recognize(image, psm=psm, lang=self.lang, whitelist="")
+
+    def recognize_figures(self, image: np.ndarray, *, psm: int, whitelist: str) -> OcrPage:
+        """Read figures only (numbers, dates, ID numbers) with the model that reads them best
+        (``digits_lang``), restricted to the characters in ``whitelist``."""
+        return self._recognize(image, psm=psm, lang=self.digits_lang, whitelist=whitelist)
+
+    def _recognize(self, image: np.ndarray, *, psm: int, lang: str, whitelist: str) -> OcrPage:
         height, width = int(image.shape[0]), int(image.shape[1])
-        config = f"lang={self.lang} psm={psm}"
+        config = f"lang={lang} psm={psm}" + (f" whitelist={whitelist}" if whitelist else "")
         try:
             data = _tesseract.image_to_data(
-                image=image, lang=self.lang, psm=psm, timeout_s=self.timeout_s
+                image=image, lang=lang, psm=psm, timeout_s=self.timeout_s, whitelist=whitelist
             )
         except RuntimeError as e:  # pytesseract's timeout: a soft failure
             log.warning("tesseract timed out after %ss", self.timeout_s)
@@ -95,4 +107,8 @@ def _lines(data: dict[str, list[object]]) -> list[OcrLine]:
 
 def from_settings(settings: Settings) -> TesseractEngine:
     """The engine factory the executors call in each worker (a picklable module function)."""
-    return TesseractEngine(lang=settings.ocr_lang, timeout_s=settings.ocr_timeout_s)
+    return TesseractEngine(
+        lang=settings.ocr_lang,
+        timeout_s=settings.ocr_timeout_s,
+        digits_lang=settings.ocr_figures_lang,
+    )

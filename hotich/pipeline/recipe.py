@@ -19,14 +19,16 @@ from hotich.errors import EnvironmentCheckError, OcrEngineError, PageError
 from hotich.extract.detect import detect_register
 from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form
-from hotich.extract.grid import erase_grid, find_grid
+from hotich.extract.grid import Grid, erase_grid, find_grid
 from hotich.extract.labels import load_labels
+from hotich.extract.reread import Region, form_region, reread_entries
 from hotich.extract.table import Cells, extract_table, place_words, table_text
 from hotich.i18n import t
-from hotich.ocr.engine import OcrEngine
+from hotich.ocr.engine import FiguresReader, OcrEngine
 from hotich.pipeline.preprocess import PreprocessConfig, prepare
 from hotich.scanners import decode_page
-from hotich.schema.entries import Entry, Provenance
+from hotich.schema.entries import Entry, FieldValue, Provenance
+from hotich.schema.ocr import BBox
 from hotich.schema.page import PageRef, PageResult
 
 log = logging.getLogger(__name__)
@@ -92,8 +94,9 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     clean, geometry, stages = prepare(image, ctx.preprocess)
     grid = find_grid(clean)
     engine = ctx.engine
+    read_image = erase_grid(clean, grid) if grid is not None else clean
     if grid is not None:
-        ocr = engine.recognize(erase_grid(clean, grid), psm=TABLE_PSM)
+        ocr = engine.recognize(read_image, psm=TABLE_PSM)
         cells: Cells = place_words(ocr, grid)  # once: the text and the entries share it
         text = table_text(ocr, grid, cells)
     else:
@@ -114,6 +117,9 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
             entries = extract_table(ocr, grid, clean, labels, provenance, cells)
         else:
             entries = extract_form(ocr, labels, provenance)
+        if isinstance(engine, FiguresReader) and ctx.settings.ocr_figures_lang:
+            region = form_region(clean.shape) if grid is None else _cell_region(grid)
+            entries = reread_entries(entries, read_image, engine, region)
         style = ctx.settings.name_tone_style
         entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
     return PageResult(
@@ -126,3 +132,18 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         geometry=geometry,
         stages=stages,
     )
+
+
+def _cell_region(grid: Grid) -> Region:
+    """Where a table field's figures are: the cell holding its box, inside the rules."""
+
+    def region(field: FieldValue) -> BBox | None:
+        x, y, w, h = field.bbox
+        cell = grid.cell_of(x + w / 2, y + h / 2)
+        if w <= 0 or cell is None:
+            return None
+        cx, cy, cw, ch = grid.cell_box(*cell)
+        inset = 4
+        return (cx + inset, cy + inset, max(1, cw - 2 * inset), max(1, ch - 2 * inset))
+
+    return region

@@ -12,8 +12,9 @@ whose case is neither upper, lower nor capitalized ("NGUYễN"), a sign of misre
 Letters f, j, w, z are allowed: names of ethnic minorities use them (Y Wơn, Siu H'Zép).
 A surname whose marks OCR misread ("PHAM VĂN AN": no surname is spelled Pham) is restored when
 exactly one surname of ``hotich/schema/data/surnames.toml`` fits it but for marks
-(``name.surname_repaired``), and flagged when several do (``name.surname_unusual``); a surname
-listed there, or fitting none, is left as written.
+(``name.surname_repaired``), and flagged when several do (``name.surname_unusual``); so is one
+that lost its first letter ("GUYỄN"); a surname listed there, or fitting none, is left as
+written.
 """
 
 from __future__ import annotations
@@ -128,6 +129,19 @@ def _surnames() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _clipped_surnames(key: str) -> tuple[str, ...]:
+    """Surnames that are ``key`` (mark-free) with one more letter in front: OCR lost the
+    first letter of the name where it touched the fill-in line ("GUYỄN" for NGUYỄN)."""
+    if len(key) < 3:  # "AM" would fit Lâm, Đàm, Cầm…: too short to say
+        return ()
+    return tuple(
+        name
+        for k, names in _surnames().items()
+        if len(k) == len(key) + 1 and k[1:] == key
+        for name in names
+    )
+
+
 def _same_name(a: str, b: str) -> bool:
     return apply_tone_style(a.lower(), "new") == apply_tone_style(b.lower(), "new")
 
@@ -135,13 +149,20 @@ def _same_name(a: str, b: str) -> bool:
 def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Issue]]:
     """The name with a surname whose marks OCR misread restored (issue
     ``name.surname_repaired``), or flagged when several surnames fit (``name.surname_unusual``).
-    A surname listed, or one no listed surname fits even without marks, is left alone."""
+    A surname that is a listed one without its first letter is restored the same way when
+    only one fits ("GUYỄN" → NGUYỄN), flagged when several do; names of other peoples ("Y Wơn
+    Niê", "Ksor Phước") fit none and are left alone."""
     first, _, rest = text.partition(" ")
     if not rest or not first.isalpha() or _mixed_case(first):
         return text, []
-    candidates = _surnames().get(strip_accents(first), ())
-    if not candidates or any(_same_name(first, c) for c in candidates):
+    key = strip_accents(first)
+    candidates = _surnames().get(key, ())
+    if any(_same_name(first, c) for c in candidates):
         return text, []
+    if not candidates:
+        candidates = _clipped_surnames(key)
+        if not candidates:
+            return text, []
     if len(candidates) > 1 or typed:
         return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))]
     (surname,) = candidates
