@@ -129,3 +129,15 @@ def test_a_surname_that_lost_its_first_letter_is_restored_and_flagged() -> None:
     assert [i.code for i in result.issues] == ["name.surname_repaired"]
     assert normalize_name("Ksor Phước").issues == ()  # fits no surname: left alone
     assert normalize_name("GUYỄN THU MAI", typed=True).value == "GUYỄN THU MAI"
+
+
+def test_words_no_vietnamese_syllable_spells_are_flagged() -> None:
+    for name in ("ĐẶNG ĐỨC LƯC", "NGUYỄN THỊ THANH DIÊP", "NGUYỄN VĂNMINH", "NGUYỄN THỊLAN"):
+        assert "name.impossible_syllable" in normalize_name(name).codes, name
+    for name in ("NGUYỄN VĂN PHÚC", "HOÀNG VĂN ĐẠT", "TRẦN THỊ NGỌC BÍCH", "NGÔ QUÝ KHUÊ GIA"):
+        assert normalize_name(name).codes == (), name
+    assert normalize_name("Y Wơn Niê").codes == ()  # other peoples' names: other rules
+
+
+def test_a_lower_case_word_in_a_name_in_capitals_is_flagged() -> None:
+    assert normalize_name("põ VĂN CƯỜNG").codes == ("name.mixed_case",)

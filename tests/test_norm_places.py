@@ -115,7 +115,7 @@ def test_a_commune_not_in_the_list_is_an_issue_only_when_a_real_one_is_near() ->
     assert misread.codes == ("place.commune_unmatched",)
     assert "Bát Tràng" in misread.issues[0].message
     unknown = normalize_place("thôn Đông, xã Hòa Bình, huyện Gia Lâm, thành phố Hà Nội")
-    assert unknown.issues == () and unknown.factor == 1.0
+    assert unknown.issues == () and unknown.factor == 0.9  # unverified: to review, no issue
     assert unknown.match is not None and unknown.match.legacy is not None
     assert (unknown.match.legacy.district, unknown.match.legacy.ward) == ("Huyện Gia Lâm", None)
 

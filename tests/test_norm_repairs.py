@@ -129,7 +129,10 @@ def test_surnames_listed_or_unknown_or_typed_are_never_changed() -> None:
         assert (normalize_name(name).value, normalize_name(name).issues) == (name, ())
     assert normalize_name("LỲ A PHỪ").codes == ("name.surname_unusual",)  # Lý or Ly
     typed = normalize_field("full_name", "PHAM ANNE", typed=True)
-    assert (typed.value, typed.codes) == ("PHAM ANNE", ("name.surname_unusual",))
+    assert (typed.value, typed.codes) == (
+        "PHAM ANNE",
+        ("name.impossible_syllable", "name.surname_unusual"),
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ from hotich.schema.text import clean_text
 BLANK_CONFIDENCE = 0.9
 """Confidence that a printed field with no ink after its label is really blank."""
 
-ALWAYS_WRITTEN = frozenset({"register_number", "registration_date"})
+ALWAYS_WRITTEN = frozenset(
+    {"register_number", "registration_date", "full_name", "sex", "husband_name", "wife_name"}
+)
 """Fields every registration has: read as blank, they were missed, so a person must look."""
 
 

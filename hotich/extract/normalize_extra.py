@@ -142,12 +142,17 @@ def refine(name: str, value: FieldValue) -> FieldValue:
     if normalizer is None or not value.raw:
         return value
     done = normalizer(value.raw)
-    if done.value == value.value or (not done.value and not done.issues):
+    known = {i.code for i in value.issues}
+    if not done.issues and (done.value == value.value or not done.value):
         return value  # blank, or normalized already
+    if done.value == value.value and {i.code for i in done.issues} <= known:
+        return value  # normalized already, its issues kept
+    # A value left as read keeps the issue that says why (an unreadable time is never passed
+    # off as read).
     return value.model_copy(
         update={
             "value": done.value,
-            "issues": (*value.issues, *done.issues),
+            "issues": (*value.issues, *(i for i in done.issues if i.code not in known)),
             "confidence": round(max(0.0, min(1.0, value.confidence * done.factor)), 4),
         }
     )

@@ -40,6 +40,8 @@ Field kinds (:data:`FIELD_KINDS`, :func:`normalize_field`)
   (the 54 groups with GSO code, variants and old names; ambiguous exonyms are issues).
   Nationality: :func:`normalize_nationality`. An unmatched value is an issue, never replaced.
 - names: :func:`normalize_name` — NFC, case as written, tone-mark style ``keep``/``old``/``new``.
+- relationship of the declarant, cause of death: :func:`normalize_term` — tone marks of a
+  common wording restored (``data/terms.toml``), anything else kept as read.
 - places (place of birth, hometown, residences, place of death): :func:`normalize_place` —
   text kept, matched to pre-2025 units with codes and to the unit after the 1 July 2025 reform,
   offline (``vietnamadminunits`` data; its online geocoder is never called, and is replaced by
@@ -117,6 +119,7 @@ from hotich.schema.normalize.result import (
     normalized,
 )
 from hotich.schema.normalize.sex import normalize_sex
+from hotich.schema.normalize.terms import TERM_KINDS, normalize_term
 from hotich.schema.text import clean_text
 
 __all__ = [
@@ -152,6 +155,7 @@ __all__ = [
     "normalize_place",
     "normalize_register_number",
     "normalize_sex",
+    "normalize_term",
     "normalize_year",
     "parse_register_number",
     "reconcile_date_words",
@@ -194,6 +198,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "husband_name",
         "wife_name",
     ),
+    "relationship": ("declarant_relationship",),
+    "cause_of_death": ("cause_of_death",),
     "place": (
         "place_of_birth",
         "hometown",
@@ -248,4 +254,6 @@ def normalize_field(
         return normalize_name(raw, style=tone_style, typed=typed)
     if kind == "place":
         return normalize_place(raw, on=reference)
+    if kind in TERM_KINDS:
+        return normalize_term(raw, kind)
     return normalized(clean_text(raw), raw)

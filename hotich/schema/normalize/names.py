@@ -8,7 +8,10 @@ syllable to one style, which is a convention, not a correction, so it adds no is
 
 Issues: ``name.bad_chars`` for characters no Vietnamese name can hold (digits, punctuation,
 letters of other alphabets such as ö, ñ, č that OCR emits); ``name.mixed_case`` for a word
-whose case is neither upper, lower nor capitalized ("NGUYễN"), a sign of misread letters.
+whose case is neither upper, lower nor capitalized ("NGUYễN"), or a word in lower case in a
+name in capitals, a sign of misread letters; ``name.impossible_syllable`` for a word no
+Vietnamese syllable spells (a final p/t/c/ch under a tone other than sắc or nặng, or two
+syllables run together), checked for names with a listed surname.
 Letters f, j, w, z are allowed: names of ethnic minorities use them (Y Wơn, Siu H'Zép).
 A surname whose marks OCR misread ("PHAM VĂN AN": no surname is spelled Pham) is restored when
 exactly one surname of ``hotich/schema/data/surnames.toml`` fits it but for marks
@@ -91,6 +94,39 @@ def apply_tone_style(text: str, style: ToneStyle) -> str:
     return _WORD.sub(lambda m: _restyle(m.group(0), style), text)
 
 
+_STOP_FINALS = ("p", "t", "c", "ch")
+_STOP_TONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a stop final allows
+_LONGEST_SYLLABLE = 7  # "nghiêng"
+
+
+def _impossible_syllables(text: str) -> list[str]:
+    """Words of a Vietnamese (Kinh) name no syllable can spell: a final p, t, c or ch under a
+    tone other than sắc or nặng ("LƯC", "DIÊP"), or more letters than any syllable has
+    ("VĂNMINH": two words run together). Names with a surname not in the list (other peoples'
+    names follow other rules) are not checked."""
+    words = text.split()
+    if len(words) < 2 or strip_accents(words[0]) not in _surnames():
+        return []
+    odd = []
+    for word in words:
+        base = strip_accents(word).replace("đ", "d")
+        if not base.isalpha():
+            continue
+        tones = {m for m in unicodedata.normalize("NFD", word.lower()) if m in _TONES}
+        stop = base.endswith(_STOP_FINALS) and any(v in base for v in "aeiouy")
+        nuclei = len(re.findall(r"[aeiouy]+", base))  # a syllable has one vowel group
+        if (stop and not tones & _STOP_TONES) or nuclei > 1 or len(base) > _LONGEST_SYLLABLE:
+            odd.append(word)
+    return odd
+
+
+def _odd_word_case(text: str) -> bool:
+    """One word in lower case in a name otherwise in capitals ("põ VĂN CƯỜNG"): misread."""
+    words = [w for w in _WORD.findall(text) if len(w) > 1]
+    upper = sum(w.isupper() for w in words)
+    return upper >= 2 and any(w.islower() for w in words)
+
+
 def _mixed_case(word: str) -> bool:
     for part in _WORD.findall(word):  # runs of letters: "H'Hen" is two
         if part.isupper() or part.islower():
@@ -114,8 +150,11 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     bad = sorted({ch for ch in text if ch not in NAME_LETTERS and ch not in _ALLOWED_OTHER})
     if bad:
         issues.append(issue("name.bad_chars", raw=raw, chars="".join(bad)))
-    if any(_mixed_case(w) for w in text.split()):
+    if any(_mixed_case(w) for w in text.split()) or _odd_word_case(text):
         issues.append(issue("name.mixed_case", raw=raw))
+    odd = _impossible_syllables(text)
+    if odd:
+        issues.append(issue("name.impossible_syllable", raw=raw, words=", ".join(odd)))
     text, found = _surname_checked(text, raw, typed=typed)
     return normalized(apply_tone_style(text, style), raw, [*issues, *found])
 

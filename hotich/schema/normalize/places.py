@@ -16,7 +16,8 @@ province found;
 province) found, but one that is has a near spelling: likely misread, and the message names
 it. A commune name near none is taken as written, without issue: nothing says it is misread
 (a commune renamed or merged long ago, a name the reference list lacks), and the match stays
-at the district;
+at the district; but nothing confirms its spelling either, so its confidence is lowered by
+rule (``place.commune_unverified`` in ``RAISES``), which sends it to review;
 ``place.ocr_repaired`` tone marks of a matched unit's name or of a common place word were
 misread and are restored (:mod:`.place_spelling`): the value is the text so spelled;
 ``place.split`` the old commune was split among several new ones (all are listed);
@@ -235,6 +236,7 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     expanded = expand_abbreviations(text)
     match, issues = _pick(expanded, on)
     commune, district = _named(expanded)
+    unverified = False
     if match is None:
         issues.append(issue("place.unmatched", raw=raw))
     else:
@@ -242,6 +244,7 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
         if district and match.legacy is not None and not match.legacy.district:
             issues.append(issue("place.district_unmatched", raw=raw, name=district))
         near = near_communes(unit, commune) if commune and unit and not unit.ward else ()
+        unverified = bool(commune and unit and not unit.ward and not near)
         if near:
             nearest = ", ".join(near[:3])
             issues.append(issue("place.commune_unmatched", raw=raw, name=commune, near=nearest))
@@ -253,4 +256,5 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     if value != text:
         issues.insert(0, issue("place.ocr_repaired", raw=raw, value=value))
     found = tuple(issues)
-    return PlaceResult(value=value, raw=raw, issues=found, factor=factor_of(found), match=match)
+    factor = factor_of(found, ("place.commune_unverified",) if unverified else ())
+    return PlaceResult(value=value, raw=raw, issues=found, factor=factor, match=match)

@@ -59,6 +59,9 @@ FACTORS: dict[str, float] = {
     # Names.
     "name.bad_chars": 0.6,
     "name.mixed_case": 0.8,
+    "name.impossible_syllable": 0.6,
+    # Relationship, cause of death: a listed wording's tone marks restored.
+    "term.repaired": 0.8,  # "LƯC": no syllable ends in c under that tone
     "name.surname_repaired": 0.8,  # "PHAM" read for PHẠM: marks restored from the surname list
     "name.surname_unusual": 0.7,  # no surname is spelled so; several fit but for marks
     # Places. The value stays the text as written; the issue says what could not be matched.
@@ -83,8 +86,13 @@ RAISES: dict[str, float] = {
     "date.words_agree": 1.1,
     # The personal ID agrees with sex, date of birth and place in all its checked digits.
     "personal_id.consistent": 1.05,
+    # Lowering: a commune named that the unit list does not hold and no listed one is near:
+    # nothing says it is misread, nothing confirms its spelling.
+    "place.commune_unverified": 0.9,
+    # Lowering: a relationship or cause of death in no listed wording (kept as read).
+    "term.unlisted": 0.9,
 }
-"""Rules that raise confidence; they add no issue (nothing is wrong)."""
+"""Rules that change confidence without an issue (nothing is known to be wrong)."""
 
 
 def issue(code: str, /, **params: object) -> Issue:

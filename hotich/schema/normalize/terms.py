@@ -1,0 +1,52 @@
+"""Free-text fields with common wordings: the declarant's relationship and the cause of death.
+
+A value is compared with the wordings of ``data/terms.toml`` without tone marks or case.
+Written as listed: kept. The same letters as exactly one listed wording but other marks or
+stray punctuation ("Me", "Đột quy", "Đuối. nước"): the listed spelling is restored, with issue
+``term.repaired`` (so the field goes to review, with the raw text kept). A value that matches
+no wording is kept as read: the lists are an aid, not a limit; it is read with less certainty,
+by rule (``term.unlisted`` in ``RAISES``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from hotich.schema.normalize.result import Normalized, issue, normalized
+from hotich.schema.normalize.vocab import load_data
+from hotich.schema.text import clean_text, strip_accents
+
+TERM_KINDS = ("relationship", "cause_of_death")
+
+
+@cache
+def _terms(kind: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Exact lower-case wording → listed form; mark-free key → listed forms."""
+    exact: dict[str, str] = {}
+    loose: dict[str, list[str]] = {}
+    for term in load_data("terms.toml")[kind]:
+        exact[term.lower()] = term
+        loose.setdefault(_key(term), []).append(term)
+    return exact, {k: tuple(v) for k, v in loose.items()}
+
+
+def _key(text: str) -> str:
+    """Letters only, without marks or case: "Đuối. nước" and "Duoi nuoc" share a key."""
+    return " ".join(re.sub(r"[^\w\s]|\d|_", " ", strip_accents(text)).split())
+
+
+def normalize_term(raw: str, kind: str) -> Normalized:
+    """``raw`` for a field of ``kind`` (one of :data:`TERM_KINDS`); see the module docstring."""
+    text = clean_text(raw).strip(" .:;,_…-")
+    if not text:
+        return normalized("", raw)
+    exact, loose = _terms(kind)
+    if text.lower() in exact:
+        return normalized(text, raw)
+    candidates = loose.get(_key(text), ())
+    if len(candidates) == 1:
+        (term,) = candidates
+        value = term.upper() if text.isupper() else term
+        return normalized(value, raw, [issue("term.repaired", raw=raw, value=value)])
+    return normalized(text, raw, raises=("term.unlisted",))

@@ -1,0 +1,44 @@
+"""Relationship and cause of death: common wordings restored, anything else kept as read."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotich.schema.normalize import FIELD_KINDS, normalize_field
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("declarant_relationship", "Me", "Mẹ"),
+        ("declarant_relationship", "Ba noi", "Bà nội"),
+        ("cause_of_death", "Đột quy", "Đột quỵ"),
+        ("cause_of_death", "Đuối. nước", "Đuối nước"),
+        ("cause_of_death", "BENH GIA", "BỆNH GIÀ"),
+    ],
+)
+def test_misread_marks_of_a_common_wording_are_restored_and_flagged(
+    field: str, raw: str, value: str
+) -> None:
+    result = normalize_field(field, raw)
+    assert result.value == value
+    assert result.codes == ("term.repaired",)
+    assert result.raw == raw
+
+
+def test_wordings_as_listed_are_kept_with_full_confidence() -> None:
+    for field, raw in (("declarant_relationship", "Bà nội"), ("cause_of_death", "Xơ gan")):
+        result = normalize_field(field, raw)
+        assert (result.value, result.codes, result.factor) == (raw, (), 1.0)
+
+
+def test_an_unlisted_value_is_kept_as_read_but_trusted_less() -> None:
+    result = normalize_field("declarant_relationship", "Con tra1")
+    assert result.value == "Con tra1" and result.codes == ()
+    assert result.factor < 1.0
+    assert normalize_field("cause_of_death", "Sét đánh").value == "Sét đánh"
+
+
+def test_the_two_fields_have_the_term_kinds() -> None:
+    assert FIELD_KINDS["declarant_relationship"] == "relationship"
+    assert FIELD_KINDS["cause_of_death"] == "cause_of_death"
