@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils chromium
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-script-viet poppler-utils chromium
 DEMO := demo-out
 DEMO_DB := sqlite:///$(DEMO)/hotich.db
 

@@ -52,6 +52,11 @@ class Difficulty(StrEnum):
     hard = "hard"
 
 
+class Capture(StrEnum):
+    scan = "scan"
+    photo = "photo"
+
+
 class Register(StrEnum):
     khai_sinh = "khai_sinh"
     ket_hon = "ket_hon"
@@ -152,6 +157,7 @@ def samples_cmd(
     inconsistent_share: Annotated[
         float, typer.Option(help=t("samplegen.opt.inconsistent_share"), min=0.0, max=1.0)
     ] = 0.1,
+    capture: Annotated[Capture, typer.Option(help=t("capture.opt"))] = Capture.scan,
 ) -> None:
     from hotich.samplegen import generate
 
@@ -163,6 +169,7 @@ def samples_cmd(
         dpi=dpi,
         registers=[r.value for r in register] if register else None,
         inconsistent_share=inconsistent_share,
+        capture=capture.value,
     )
     typer.echo(t("cli.samples.done", pages=report.pages, entries=report.entries, out=str(out)))
 

@@ -66,3 +66,15 @@ def test_refine_applies_once() -> None:
     assert done.value == "14:30" and done.confidence == 0.9
     assert refine("time_of_death", done) == done  # normalized already: unchanged
     assert refine("full_name", read) == read  # not a kind of this module
+
+
+def test_an_unreadable_time_left_as_read_keeps_its_issue_and_goes_to_review() -> None:
+    from hotich.extract.fields import field_value
+    from hotich.extract.normalize_extra import refine
+    from hotich.schema.ocr import OcrWord
+
+    words = [OcrWord(text=w, bbox=(0, 0, 10, 10), confidence=0.95) for w in ["1", "giờ", "phút"]]
+    value = refine("time_of_death", field_value("time_of_death", words, label_confidence=1.0))
+    assert value.value == "1 giờ phút"
+    assert [i.code for i in value.issues] == ["time.unreadable"]
+    assert not value.accepted(0.9)

@@ -165,6 +165,9 @@ class Page(Base):
     rotation_deg: Mapped[float] = mapped_column(Float, default=0.0)
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
+    quad: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """Where the page lies in a photographed scan (``hotich.schema.page.PageQuad`` as JSON):
+    flattened from it before the turn by ``rotation_deg``; NULL for a flatbed scan."""
     stages: Mapped[list[str]] = mapped_column(JSON, default=list)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -324,6 +324,8 @@ def _set_content(page: Page, result: PageResult) -> None:
     page.text = result.text
     page.rotation_deg = result.geometry.rotation_deg
     page.width, page.height = result.geometry.width, result.geometry.height
+    quad = result.geometry.quad
+    page.quad = None if quad is None else quad.model_dump(mode="json")
     page.stages = list(result.stages)
 
 

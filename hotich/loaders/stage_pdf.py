@@ -28,7 +28,7 @@ from hotich.errors import PageError
 from hotich.pipeline.stored import stored_image
 from hotich.scanners import decode_page
 from hotich.scanners.files import sha256_file
-from hotich.schema.page import Geometry, PageRef
+from hotich.schema.page import Geometry, PageQuad, PageRef
 
 A4_INCHES: Final = (8.27, 11.69)
 BYTES_PER_A4: Final = 100_000
@@ -69,7 +69,8 @@ def load_page_image(
     settings: Settings,
     hashes: dict[Path, str] | None = None,
 ) -> PageImage:
-    """The colour original of ``page`` from its scan file, turned by the recorded angle.
+    """The colour original of ``page`` from its scan file, flattened (a photo) and turned as
+    recorded.
 
     ``hashes`` keeps the files' SHA-256 between calls (a PDF of 300 pages is hashed once)."""
     path = Path(page.root) / page.source
@@ -97,7 +98,12 @@ def load_page_image(
         decoded = decode_page(ref, settings=settings)
     except PageError as e:
         raise ScanProblem("scan_unreadable") from e
-    geometry = Geometry(rotation_deg=page.rotation_deg, width=page.width, height=page.height)
+    geometry = Geometry(
+        quad=None if page.quad is None else PageQuad.model_validate(page.quad),
+        rotation_deg=page.rotation_deg,
+        width=page.width,
+        height=page.height,
+    )
     return PageImage(pixels=stored_image(decoded.image, geometry), dpi=decoded.dpi)
 
 

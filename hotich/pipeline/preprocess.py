@@ -13,13 +13,22 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotich.pipeline.border import whiten_border
 from hotich.pipeline.leaders import remove_dotted_lines
+from hotich.pipeline.orient import estimate_orientation, stroke_mask
+from hotich.pipeline.perspective import RESIDUAL_SKEW_DEG, correct_perspective
 from hotich.schema.page import Geometry
 
 
 class PreprocessConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    perspective: bool = True
+    """Flatten a phone photo's page (see :mod:`hotich.pipeline.perspective`)."""
+    crop_border: bool = True
+    """Whiten what lies outside the sheet of paper (see :mod:`hotich.pipeline.border`)."""
+    orient: bool = True
+    """Turn a page scanned sideways or upside down upright (see :mod:`hotich.pipeline.orient`)."""
     deskew: bool = True
     max_skew_deg: Annotated[float, Field(gt=0, le=45)] = 15.0
     flatten_background: bool = True
@@ -64,7 +73,7 @@ def _ink_points(gray: np.ndarray, side: float) -> tuple[np.ndarray, np.ndarray] 
     """Centred coordinates of (at most 80,000) ink pixels of a copy at most ``side`` px."""
     scale = min(1.0, side / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ys, xs = np.nonzero(ink_mask(small))
+    ys, xs = np.nonzero(stroke_mask(small))  # not ink_mask: a dark scanner lid is no text line
     if len(xs) < 50:
         return None
     if len(xs) > 80_000:
@@ -103,6 +112,16 @@ def rotate(image: np.ndarray, deg: float, *, border: int = 255) -> np.ndarray:
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=value,
     )
+
+
+def turn(image: np.ndarray, deg: float) -> np.ndarray:
+    """Rotate by ``deg`` (counter-clockwise positive) keeping the whole page in view: its
+    quarter turns exactly (pixels moved, none resampled), the rest by ``rotate``. So a page
+    scanned upside down becomes, pixel for pixel, the page scanned upright."""
+    quarters = round(deg / 90)
+    if quarters % 4:
+        image = np.ascontiguousarray(np.rot90(image, quarters % 4))
+    return rotate(image, round(deg - 90 * quarters, 6))  # no float noise: same rest, same pixels
 
 
 def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:
@@ -153,12 +172,18 @@ def denoise(gray: np.ndarray, *, min_noise: float = 4.0) -> np.ndarray:
     return out
 
 
-def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5) -> np.ndarray:
-    """Restore faded ink: map the darkest ``low_pct`` % of pixels to black, paper stays white."""
+def stretch_contrast(
+    gray: np.ndarray, *, low_pct: float = 0.5, paper_pct: float = 50.0
+) -> np.ndarray:
+    """Restore faded ink and whiten the paper: the darkest ``low_pct`` % of pixels go to black,
+    and the paper's typical level (the ``paper_pct`` percentile: most of a page is paper) and
+    anything lighter to white, so the paper's grain no longer reads as marks."""
     low = percentile_u8(gray, low_pct)
-    if low >= 200.0:
-        return gray
-    lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / max(1.0, 255.0 - low), 0, 255)
+    high = max(percentile_u8(gray, paper_pct), low + 32.0)
+    if low >= 200.0 or (low <= 2.0 and high >= 253.0):
+        return gray  # a blank page (no ink to restore), or one already black on white
+    span = max(1.0, min(255.0, high) - low)
+    lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / span, 0, 255)
     return cv2.LUT(gray, lut.astype(np.uint8))
 
 
@@ -194,15 +219,35 @@ def percentile_u8(gray: np.ndarray, pct: float) -> float:
 def prepare(
     image: np.ndarray, config: PreprocessConfig
 ) -> tuple[np.ndarray, Geometry, tuple[str, ...]]:
-    """The chain for OCR: gray → deskew → flatten → dots → denoise. Returns the cleaned
-    image, how the stored page geometry derives from the scan, and the stages that ran."""
+    """The chain for OCR: gray → perspective → orient → border → deskew → flatten → dots →
+    denoise. Returns the cleaned image, how the stored page geometry derives from the scan, and
+    the stages that ran."""
     stages: list[str] = ["gray"]
     gray = to_gray(image)
+    quad = None
+    if config.perspective and (found := correct_perspective(gray)) is not None:
+        gray, quad = found
+        stages.append("perspective")
+    quarter = 0
+    if config.orient:  # first: the stages after it see the page as if it were scanned upright
+        quarter = estimate_orientation(gray)
+        gray = turn(gray, quarter)  # exactly: pixels moved, none resampled
+        stages.append(f"orient({quarter})")
+    if config.crop_border and quad is None:  # a flattened photo is all paper: no border left
+        gray, cropped = whiten_border(gray)
+        if cropped:
+            stages.append("border")
     angle = 0.0
     if config.deskew:
-        angle = -estimate_skew(gray, max_deg=config.max_skew_deg)
+        limit = config.max_skew_deg
+        if quad is not None:  # flattened by its edges: only the writing's own slant is left
+            limit = min(limit, RESIDUAL_SKEW_DEG)
+        angle = -estimate_skew(gray, max_deg=limit)
         gray = rotate(gray, angle)
         stages.append(f"deskew({angle:+.2f})")
+    # Recorded as one angle; turn() parts it again into the quarter turn and the skew, so the
+    # stored page (stored.py) is turned exactly as this one.
+    rotation = round(quarter + angle if quarter + angle <= 180 else quarter + angle - 360, 2)
     if config.flatten_background:
         gray = stretch_contrast(flatten_background(gray, kernel=config.background_kernel))
         stages.append("flatten")
@@ -212,5 +257,7 @@ def prepare(
     if config.denoise:
         gray = denoise(gray)
         stages.append("denoise")
-    geometry = Geometry(rotation_deg=angle, width=int(gray.shape[1]), height=int(gray.shape[0]))
+    geometry = Geometry(
+        quad=quad, rotation_deg=rotation, width=int(gray.shape[1]), height=int(gray.shape[0])
+    )
     return gray, geometry, tuple(stages)

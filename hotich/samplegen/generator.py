@@ -16,6 +16,7 @@ from hotich.samplegen.degrade import DIFFICULTIES, Difficulty, degrade, draw_par
 from hotich.samplegen.layout_form import render_form
 from hotich.samplegen.layout_table import render_table
 from hotich.samplegen.page import RenderedPage
+from hotich.samplegen.photo import CAPTURES, Capture, take_photo
 from hotich.samplegen.plan import BookPlan, FilePlan, make_plan
 from hotich.samplegen.rand import stream
 from hotich.samplegen.registers import REGISTERS, RegisterSpec
@@ -53,6 +54,7 @@ class GenerationReport(BaseModel):
     difficulty: str
     seed: int
     dpi: int
+    capture: str = "scan"
 
     def summary(self) -> str:
         """One line for people, in the current language."""
@@ -72,6 +74,7 @@ def _check(
     dpi: int,
     shares: dict[str, float],
     registers: Sequence[str],
+    capture: str = "scan",
 ) -> None:
     if pages < 1:
         raise BadInputError("samplegen.bad_pages", pages=pages)
@@ -79,6 +82,8 @@ def _check(
         raise BadInputError(
             "samplegen.bad_difficulty", difficulty=difficulty, choices=", ".join(DIFFICULTIES)
         )
+    if capture not in CAPTURES:
+        raise BadInputError("capture.bad", capture=capture, choices=", ".join(CAPTURES))
     if not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
         raise BadInputError("samplegen.bad_dpi", dpi=dpi, low=DPI_RANGE[0], high=DPI_RANGE[1])
     for name, value in shares.items():
@@ -145,6 +150,7 @@ def _write_file(
     out: Path,
     difficulty: Difficulty,
     dpi: int,
+    capture: Capture = "scan",
 ) -> list[SampleEntry]:
     """Draw, age and write one page file with its ground truth; returns the entries on it."""
     images, truths, written = [], [], []
@@ -153,7 +159,13 @@ def _write_file(
         params = draw_params(
             stream(seed, "degrade", difficulty, file.book.folder, page), difficulty
         )
-        images.append(degrade(rendered.image, params, dpi))
+        extra: dict[str, object] = {}
+        if capture == "photo":
+            rng = stream(seed, "photo", file.book.folder, page)
+            image, extra = take_photo(rendered.image, params, rng, dpi)
+        else:
+            image = degrade(rendered.image, params, dpi)
+        images.append(image)
         truths.append(
             {
                 "register_type": spec.register_type,
@@ -161,6 +173,7 @@ def _write_file(
                 "difficulty": difficulty,
                 "entries": [e.ground_truth() for e in page_entries],
                 "text": "\n".join(rendered.text),
+                **extra,
             }
         )
         written += page_entries
@@ -181,14 +194,17 @@ def generate(
     table_share: float = 0.3,
     registers: Sequence[str] | None = None,
     inconsistent_share: float = INCONSISTENT_SHARE,
+    capture: Capture = "scan",
 ) -> GenerationReport:
     """Write ``pages`` synthetic ledger pages with ground truth under ``out``
     (``OUT/<commune>/<book>/<page file>`` and ``P.gt.json`` beside each ``P.ext``).
 
     ``registers`` are the register types written (default: all three; each book holds one);
     ``inconsistent_share`` is the share of entries given a deliberate inconsistency, named in
-    their ``_inconsistent``. With ``registers=["khai_sinh"]`` the pages are those this
-    generator wrote before it knew other registers. ``out`` must be missing or empty. Raises
+    their ``_inconsistent``. ``capture="photo"`` shows each page as a phone photo of it on a
+    desk (see :mod:`hotich.samplegen.photo`) instead of a flatbed scan. With
+    ``registers=["khai_sinh"]`` the pages are those this generator wrote before it knew other
+    registers. ``out`` must be missing or empty. Raises
     :class:`~hotich.errors.BadInputError` on a bad argument.
     """
     out = Path(out)
@@ -198,7 +214,7 @@ def generate(
         "table_share": table_share,
         "inconsistent_share": inconsistent_share,
     }
-    _check(out, pages, difficulty, dpi, shares, chosen)
+    _check(out, pages, difficulty, dpi, shares, chosen, capture)
     specs = [REGISTERS[r] for r in REGISTER_TYPES if r in chosen]
     plan = make_plan(
         seed, pages, table_share, pdf_share, [(s.register_type, s.book_prefix) for s in specs]
@@ -211,7 +227,7 @@ def generate(
         spec = REGISTERS[book.register_type]
         style, entries = _book_content(seed, spec, book, inconsistent_share)
         for file in files_of.get(book.folder, []):
-            written = _write_file(seed, spec, file, style, entries, out, difficulty, dpi)
+            written = _write_file(seed, spec, file, style, entries, out, difficulty, dpi, capture)
             entries_written += len(written)
             inconsistent += sum(1 for e in written if e.inconsistent)
     files = tuple(f.path for f in plan.files)
@@ -233,4 +249,5 @@ def generate(
         difficulty=difficulty,
         seed=seed,
         dpi=dpi,
+        capture=capture,
     )

@@ -37,11 +37,29 @@ class PageRef(BaseModel):
         return f"{self.source}#{self.index + 1}" if self.kind != "image" else self.source
 
 
-class Geometry(BaseModel):
-    """How the stored page image is derived from the decoded scan (for review and boxes)."""
+Point = tuple[float, float]
+
+
+class PageQuad(BaseModel):
+    """Where the page lies in a photographed scan, and the size it is flattened to: the four
+    corners (top-left, top-right, bottom-right, bottom-left) in pixels of the decoded scan go
+    to the corners of a ``width`` × ``height`` upright rectangle."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    corners: tuple[Point, Point, Point, Point]
+    width: Annotated[int, Field(ge=1)]
+    height: Annotated[int, Field(ge=1)]
+
+
+class Geometry(BaseModel):
+    """How the stored page image is derived from the decoded scan (for review and boxes):
+    flattened to ``quad`` when the scan is a photo of the page, then turned by
+    ``rotation_deg``; ``width`` × ``height`` is the result."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quad: PageQuad | None = None
     rotation_deg: float = 0.0
     width: int = 0
     height: int = 0
