@@ -42,9 +42,11 @@ SIDEWAYS_MARGIN: Final = 1.1
 """The writing's edges must change this much more from top to bottom than from left to right
 (in gradient energy) to turn a page by a quarter: where it is closer, the page is taken as it
 is. Upright writing measures 1.4–2 the other way."""
-MIN_BALANCE: Final = 0.05
+MIN_BALANCE: Final = 0.2
 """Least excess of ink below the letters over ink above (as a share of both) to turn a page
-upside down."""
+upside down. Upright pages measure 0.6–0.85 on forms, but only 0.05–0.2 on some tables of short
+figures, where the sign can be wrong: below this margin the page is taken as scanned (a page
+wrongly turned loses every entry; one left upside down is the state before this stage)."""
 MIN_WORDS: Final = 5
 """Fewer words than this tell nothing about up and down."""
 _MAX_POINTS: Final = 10_000
