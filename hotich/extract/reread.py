@@ -117,10 +117,11 @@ def _cut(page: np.ndarray, key: tuple[int, str], box: BBox) -> _Cut | None:
 MARGIN = 30
 
 
-def _strip(cuts: Sequence[_Cut]) -> tuple[np.ndarray, list[int]]:
-    """The cut-outs stacked on white, one per line, and the top of each in the strip."""
+def _strip(cuts: Sequence[_Cut]) -> tuple[np.ndarray, list[int], int]:
+    """The cut-outs stacked on white, one per line; the top of each in the strip; the white
+    space between them (enough that no two are read as one line)."""
     margin = MARGIN
-    gap = _gap(cuts)
+    gap = max(40, max(int(c.image.shape[0]) for c in cuts))
     width = max(c.image.shape[1] for c in cuts) + 2 * margin
     height = sum(c.image.shape[0] for c in cuts) + gap * (len(cuts) - 1) + 2 * margin
     strip = np.full((height, width), 255, np.uint8)
@@ -131,12 +132,7 @@ def _strip(cuts: Sequence[_Cut]) -> tuple[np.ndarray, list[int]]:
         strip[y : y + h, margin : margin + w] = cut.image
         tops.append(y)
         y += h + gap
-    return strip, tops
-
-
-def _gap(cuts: Sequence[_Cut]) -> int:
-    """White space between cut-outs: enough that no two are read as one line."""
-    return max(40, max(int(c.image.shape[0]) for c in cuts))
+    return strip, tops, gap
 
 
 def read_figures(
@@ -147,8 +143,8 @@ def read_figures(
     cuts = [c for key, box in requests if (c := _cut(page, key, box)) is not None]
     if not cuts:
         return {}
-    strip, tops = _strip(cuts)
-    half_gap = _gap(cuts) // 2
+    strip, tops, gap = _strip(cuts)
+    half_gap = gap // 2
     ocr = reader.recognize_figures(strip, psm=STRIP_PSM, whitelist=WHITELIST)
     found: dict[tuple[int, str], list[OcrWord]] = {c.key: [] for c in cuts}
     for line in ocr.lines:

@@ -29,6 +29,8 @@ from typing import Final
 import cv2
 import numpy as np
 
+from hotich.pipeline.rotation import rotate
+
 WORK_SIDE: Final = 1400
 """The copy's shorter side is reduced by a whole factor to at most this many pixels (a 300-dpi
 A4 page by 2, an A3 spread by 3): small letters stay 7–12 px high."""
@@ -64,7 +66,7 @@ def stroke_mask(gray: np.ndarray, *, kernel: int = STROKE_KERNEL) -> np.ndarray:
 
 def estimate_orientation(gray: np.ndarray) -> int:
     """The counter-clockwise turn, in degrees (0, 90, 180 or 270), that makes the page upright:
-    ``preprocess.rotate(gray, estimate_orientation(gray))`` reads normally."""
+    ``rotation.turn(gray, estimate_orientation(gray))`` reads normally."""
     small = _shrink(gray)
     strokes = stroke_mask(small).astype(np.uint8)
     writing = _writing(strokes)
@@ -179,14 +181,7 @@ def _turn(mask: np.ndarray, deg: float) -> np.ndarray:
     """A 0/1 mask rotated by ``deg`` counter-clockwise, whole page in view."""
     if deg == 0:
         return mask
-    h, w = mask.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = round(h * sin + w * cos), round(h * cos + w * sin)
-    matrix[0, 2] += new_w / 2 - w / 2
-    matrix[1, 2] += new_h / 2 - h / 2
-    turned = cv2.warpAffine(mask * 255, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR)
-    return (turned > 127).astype(np.uint8)
+    return (rotate(mask * 255, deg, border=0) > 127).astype(np.uint8)
 
 
 def _balance(ink: np.ndarray) -> float:

@@ -17,6 +17,7 @@ from hotich.pipeline.border import whiten_border
 from hotich.pipeline.leaders import remove_dotted_lines
 from hotich.pipeline.orient import estimate_orientation, stroke_mask
 from hotich.pipeline.perspective import RESIDUAL_SKEW_DEG, correct_perspective
+from hotich.pipeline.rotation import rotate, turn
 from hotich.schema.page import Geometry
 
 
@@ -91,37 +92,6 @@ def _row_sharpness(points: tuple[np.ndarray, np.ndarray], deg: float) -> float:
     hist = np.bincount(np.floor(rows - rows.min()).astype(np.int64)).astype(np.float64)
     hist = np.convolve(hist, (0.25, 0.5, 0.25), mode="same")
     return float(np.sum(hist**2))
-
-
-def rotate(image: np.ndarray, deg: float, *, border: int = 255) -> np.ndarray:
-    """Rotate by ``deg`` (counter-clockwise positive) keeping the whole page in view."""
-    if abs(deg) < 0.01:
-        return image
-    h, w = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
-    matrix[0, 2] += new_w / 2 - w / 2
-    matrix[1, 2] += new_h / 2 - h / 2
-    value = (border,) * (1 if image.ndim == 2 else image.shape[2])
-    return cv2.warpAffine(
-        image,
-        matrix,
-        (new_w, new_h),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=value,
-    )
-
-
-def turn(image: np.ndarray, deg: float) -> np.ndarray:
-    """Rotate by ``deg`` (counter-clockwise positive) keeping the whole page in view: its
-    quarter turns exactly (pixels moved, none resampled), the rest by ``rotate``. So a page
-    scanned upside down becomes, pixel for pixel, the page scanned upright."""
-    quarters = round(deg / 90)
-    if quarters % 4:
-        image = np.ascontiguousarray(np.rot90(image, quarters % 4))
-    return rotate(image, round(deg - 90 * quarters, 6))  # no float noise: same rest, same pixels
 
 
 def flatten_background(gray: np.ndarray, *, kernel: int = 61) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotich.pipeline.pagequad import warp_page
-from hotich.pipeline.preprocess import turn
+from hotich.pipeline.rotation import turn
 from hotich.schema.page import Geometry
 
 
