@@ -98,12 +98,42 @@ def _trim(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int]] | None:
     return crop[y0:y1, x0:x1], (x0, y0)
 
 
+def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
+    """The crop with the band under the figures' baseline painted white.
+
+    Figures have no descenders and no marks below the line, so a thin band of ink under them
+    is a fill-in line's dots, stuck to the figures (which turns a typewritten 0 into a 9 for
+    the reader). The figures' bottoms make the rows just above the baseline the inkiest of the
+    lower half; the dots under them hold much less ink.
+    """
+    rows = np.count_nonzero(crop < INK_LEVEL, axis=1)
+    inked = np.nonzero(rows)[0]
+    if len(inked) < 8:
+        return crop
+    top, bottom = int(inked[0]), int(inked[-1]) + 1
+    middle = top + (bottom - top) // 2
+    lower = rows[middle:bottom]
+    strong = np.nonzero(lower >= 0.5 * lower.max())[0]
+    cut = middle + int(strong[-1]) + 1
+    if cut >= bottom or bottom - cut > 0.2 * (bottom - top):
+        return crop
+    out = crop.copy()
+    out[cut:, :] = 255
+    return out
+
+
 def _cut(page: np.ndarray, key: tuple[int, str], box: BBox) -> _Cut | None:
     x, y, w, h = box
     crop = page[y : y + h, x : x + w]
     if crop.size == 0:
         return None
     trimmed = _trim(crop)
+    if trimmed is not None:
+        cleared = _clear_below_baseline(trimmed[0])
+        again = _trim(cleared)
+        if again is not None:
+            (dx0, dy0), (dx1, dy1) = trimmed[1], again[1]
+            trimmed = (again[0], (dx0 + dx1, dy0 + dy1))
     if trimmed is None:
         return None
     image, (dx, dy) = trimmed

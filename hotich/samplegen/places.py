@@ -1,7 +1,11 @@
 """Synthetic places: communes that keep books, and the addresses written in entries.
 
-Province names and their personal-ID codes are real (domain README §3.2); districts are real
-district names of those provinces; communes and hamlets are invented from common name parts.
+Province names and their personal-ID codes are real (domain README §3.2); districts and
+communes are real units of those provinces before the 2025 reform (rural districts, "huyện",
+and their communes, "xã", with their official codes), taken from the offline unit list that the
+place normalizer reads too (``vietnamadminunits``): real registers name real places, so the
+pages test how places are read and checked. Hamlets and hospitals are invented from common
+name parts.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ class Province:
     """"tỉnh" or "thành phố"."""
     hamlet: str
     """What villages are called there: thôn, xóm, ấp, bản."""
-    districts: tuple[str, ...]
     ethnic: tuple[tuple[str, float], ...]
 
     @property
@@ -68,7 +71,6 @@ def provinces() -> tuple[Province, ...]:
             code=p["code"],
             kind=p["kind"],
             hamlet=p["hamlet"],
-            districts=tuple(p["districts"]),
             ethnic=tuple((k, float(v)) for k, v in p["ethnic"].items()),
         )
         for p in _data()["provinces"]
@@ -84,14 +86,40 @@ def random_province(rng: np.random.Generator) -> Province:
     return pick_weighted(rng, provinces(), _province_weights())
 
 
-def commune_name(rng: np.random.Generator, avoid: tuple[str, ...] = ()) -> str:
-    names: list[str] = [n for n in _data()["communes"] if n not in avoid]
-    return pick(rng, names)
+@cache
+def _rural_units(province: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The province's rural districts (huyện) with their communes (xã): ((district name,
+    ((commune code, commune name), …)), …), names without their type word, in list order."""
+    from hotich.schema.normalize.admin_units import legacy_province_by_name, legacy_units
+
+    found = legacy_province_by_name(province)
+    if found is None:
+        raise ValueError(f"no such province in the unit list: {province}")
+    out = []
+    for district, kind, communes in legacy_units(found[0]):
+        rural = tuple((code, name) for code, ward_kind, name in communes if ward_kind == "Xã")
+        if kind == "Huyện" and rural:
+            out.append((district, rural))
+    return tuple(out)
+
+
+def _real_commune(
+    rng: np.random.Generator, province: Province, district: str | None = None, avoid: str = ""
+) -> Commune:
+    """A real commune of ``province`` (of ``district`` when given), not named ``avoid``."""
+    units = _rural_units(province.name)
+    if district is None:
+        district, communes = units[int(rng.integers(0, len(units)))]
+    else:
+        communes = dict(units)[district]
+    choices = [c for c in communes if c[1] != avoid] or list(communes)
+    code, name = choices[int(rng.integers(0, len(choices)))]
+    return Commune(code, name, district, province)
 
 
 def make_communes(rng: np.random.Generator, count: int) -> list[Commune]:
-    """``count`` communes in different provinces, with 5-digit codes and distinct names; at
-    most one in a province where the Kinh are a minority, so most people are Kinh."""
+    """``count`` real communes in different provinces, with their official codes; at most one
+    in a province where the Kinh are a minority, so most people are Kinh."""
     out: list[Commune] = []
     used: set[str] = set()
     for _ in range(count):
@@ -101,10 +129,7 @@ def make_communes(rng: np.random.Generator, count: int) -> list[Commune]:
         used.add(province.name)
         if dict(province.ethnic).get("Kinh", 0.0) < 0.5:
             used |= {p.name for p in provinces() if dict(p.ethnic).get("Kinh", 0.0) < 0.5}
-        name = commune_name(rng, tuple(c.name for c in out))
-        # Plausible, not official: official commune codes grow with the province code too.
-        code = f"{int(province.code) * 330 + int(rng.integers(0, 330)):05d}"
-        out.append(Commune(code, name, pick(rng, province.districts), province))
+        out.append(_real_commune(rng, province))
     return out
 
 
@@ -112,13 +137,12 @@ def nearby_commune(rng: np.random.Generator, home: Commune, same: float = 0.6) -
     """The registering commune itself (probability ``same``) or another in its province."""
     if rng.random() < same:
         return home
-    district = home.district if rng.random() < 0.6 else pick(rng, home.province.districts)
-    return Commune(home.code, commune_name(rng, (home.name,)), district, home.province)
+    district = home.district if rng.random() < 0.6 else None
+    return _real_commune(rng, home.province, district, avoid=home.name)
 
 
 def far_commune(rng: np.random.Generator) -> Commune:
-    province = random_province(rng)
-    return Commune("", commune_name(rng), pick(rng, province.districts), province)
+    return _real_commune(rng, random_province(rng))
 
 
 def commune_address(c: Commune) -> str:

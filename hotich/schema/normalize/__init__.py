@@ -93,7 +93,7 @@ from hotich.schema.normalize.entry import (
     is_cross_check,
 )
 from hotich.schema.normalize.ethnicity import EthnicityResult, normalize_ethnicity
-from hotich.schema.normalize.names import ToneStyle, apply_tone_style, normalize_name
+from hotich.schema.normalize.names import normalize_name
 from hotich.schema.normalize.nationality import NationalityResult, normalize_nationality
 from hotich.schema.normalize.personal_id import (
     PersonalIdResult,
@@ -120,6 +120,7 @@ from hotich.schema.normalize.result import (
 )
 from hotich.schema.normalize.sex import normalize_sex
 from hotich.schema.normalize.terms import TERM_KINDS, normalize_term
+from hotich.schema.normalize.tone_style import ToneStyle, apply_tone_style
 from hotich.schema.text import clean_text
 
 __all__ = [

@@ -394,3 +394,18 @@ def legacy_province_by_name(name: str) -> tuple[str, AdminUnit] | None:
             ):
                 best = (len(kw), p)
     return (best[1], _legacy_unit(pkg, best[1], None, None)) if best else None
+
+
+@cache
+def legacy_units(
+    province_key: str,
+) -> tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...]:
+    """The pre-2025 districts of a province, in list order: (name without its type word, type,
+    ((commune code, commune type, commune name without its type word), …))."""
+    pkg = _package()
+    out = []
+    for d, info in pkg.legacy.DICT_PROVINCE_DISTRICT.get(province_key, {}).items():
+        wards = pkg.legacy.DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED.get(province_key, {}).get(d, {})
+        communes = tuple((w["wardCode"], w["wardType"], w["wardShort"]) for w in wards.values())
+        out.append((info["districtShort"], info["districtType"], communes))
+    return tuple(out)

@@ -25,25 +25,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from typing import Literal
 
 from hotich.schema.entries import Issue
+from hotich.schema.normalize.name_syllables import respell
 from hotich.schema.normalize.result import Normalized, issue, normalized
+from hotich.schema.normalize.tone_style import (
+    TONES,
+    ToneStyle,
+    apply_tone_style,
+    same_name,
+)
 from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import clean_text, strip_accents
 
-ToneStyle = Literal["keep", "old", "new"]
-TONE_STYLES: tuple[ToneStyle, ...] = ("keep", "old", "new")
-
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-_VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn
 _BASES = "abcdeghiklmnopqrstuvxyfjwz"
 
 
 def _letters() -> frozenset[str]:
     out = set(_BASES + _BASES.upper() + "đĐ")
     for vowel in "aăâeêioôơuưy":
-        for tone in ("", *sorted(_TONES)):
+        for tone in ("", *sorted(TONES)):
             composed = unicodedata.normalize("NFC", vowel + tone)
             out |= {composed, composed.upper()}
     return frozenset(out)
@@ -55,47 +56,8 @@ _ALLOWED_OTHER = frozenset(" -'")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-def _split(syllable: str) -> list[list[str]]:
-    """NFD clusters: each base letter with the combining marks that follow it."""
-    clusters: list[list[str]] = []
-    for ch in unicodedata.normalize("NFD", syllable):
-        if unicodedata.combining(ch) and clusters:
-            clusters[-1].append(ch)
-        else:
-            clusters.append([ch])
-    return clusters
-
-
-def _restyle(syllable: str, style: ToneStyle) -> str:
-    clusters = _split(syllable)
-    if len(clusters) < 2:
-        return syllable
-    first, second = clusters[-2], clusters[-1]
-    pair = first[0].lower() + second[0].lower()
-    if pair not in ("oa", "oe", "uy"):
-        return syllable
-    if any(m in _VOWEL_MARKS for m in first[1:] + second[1:]):
-        return syllable
-    if pair == "uy" and len(clusters) >= 3 and clusters[-3][0].lower() == "q":
-        return syllable  # "quý": the u belongs to the consonant qu
-    tones = [m for m in first[1:] + second[1:] if m in _TONES]
-    if len(tones) != 1:
-        return syllable
-    first[1:] = [m for m in first[1:] if m not in _TONES]
-    second[1:] = [m for m in second[1:] if m not in _TONES]
-    (second if style == "old" else first).append(tones[0])
-    return unicodedata.normalize("NFC", "".join("".join(c) for c in clusters))
-
-
-def apply_tone_style(text: str, style: ToneStyle) -> str:
-    """``text`` with every open "oa"/"oe"/"uy" syllable marked in ``style`` ("keep": as is)."""
-    if style == "keep":
-        return text
-    return _WORD.sub(lambda m: _restyle(m.group(0), style), text)
-
-
 _STOP_FINALS = ("p", "t", "c", "ch")
-_STOP_TONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a stop final allows
+_STOPTONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a stop final allows
 _LONGEST_SYLLABLE = 7  # "nghiêng"
 
 
@@ -112,10 +74,10 @@ def _impossible_syllables(text: str) -> list[str]:
         base = strip_accents(word).replace("đ", "d")
         if not base.isalpha():
             continue
-        tones = {m for m in unicodedata.normalize("NFD", word.lower()) if m in _TONES}
+        tones = {m for m in unicodedata.normalize("NFD", word.lower()) if m in TONES}
         stop = base.endswith(_STOP_FINALS) and any(v in base for v in "aeiouy")
         nuclei = len(re.findall(r"[aeiouy]+", base))  # a syllable has one vowel group
-        if (stop and not tones & _STOP_TONES) or nuclei > 1 or len(base) > _LONGEST_SYLLABLE:
+        if (stop and not tones & _STOPTONES) or nuclei > 1 or len(base) > _LONGEST_SYLLABLE:
             odd.append(word)
     return odd
 
@@ -146,6 +108,12 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     text = clean_text(raw).strip(" .:;,_…")
     if not text:
         return normalized("", raw)
+    text, found = _surname_checked(text, raw, typed=typed)
+    if not typed and strip_accents(text.split()[0]) in _surnames():
+        respelled = respell(text)
+        if respelled != text:
+            text = respelled
+            found.append(issue("name.syllable_repaired", raw=raw, value=text))
     issues: list[Issue] = []
     bad = sorted({ch for ch in text if ch not in NAME_LETTERS and ch not in _ALLOWED_OTHER})
     if bad:
@@ -155,7 +123,6 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     odd = _impossible_syllables(text)
     if odd:
         issues.append(issue("name.impossible_syllable", raw=raw, words=", ".join(odd)))
-    text, found = _surname_checked(text, raw, typed=typed)
     return normalized(apply_tone_style(text, style), raw, [*issues, *found])
 
 
@@ -181,10 +148,6 @@ def _clipped_surnames(key: str) -> tuple[str, ...]:
     )
 
 
-def _same_name(a: str, b: str) -> bool:
-    return apply_tone_style(a.lower(), "new") == apply_tone_style(b.lower(), "new")
-
-
 def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Issue]]:
     """The name with a surname whose marks OCR misread restored (issue
     ``name.surname_repaired``), or flagged when several surnames fit (``name.surname_unusual``).
@@ -196,7 +159,7 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
         return text, []
     key = strip_accents(first)
     candidates = _surnames().get(key, ())
-    if any(_same_name(first, c) for c in candidates):
+    if any(same_name(first, c) for c in candidates):
         return text, []
     if not candidates:
         candidates = _clipped_surnames(key)

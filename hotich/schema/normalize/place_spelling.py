@@ -7,6 +7,12 @@ Thanh Oai", "Hà Nội"), the hamlet words that open a part of the address (thô
 and the common words of a place of birth (Bệnh viện, Trạm y tế, Nhà hộ sinh, đa khoa). Only
 tone and vowel marks change, and only where the letters are the same; a name written in the
 other tone-mark style (Hoà / Hòa) is not a misreading and stays.
+
+When the units were matched but their names are misread beyond marks ("thàn phố Hà Nô",
+"tỉnh Hảj Dương", "huyện Thanh 0ai", a comma lost), :func:`respell_tail` puts back the whole
+end of the address, from the first unit written, in the official spelling of the matched units,
+if the two differ by at most a letter or two; and the opening "thôn" of an address one letter
+off ("fhôn", "(hôn") is restored.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Final
 
+from rapidfuzz.distance import Levenshtein
+
 from hotich.schema.normalize.admin_units import AdminUnit
-from hotich.schema.normalize.names import apply_tone_style
+from hotich.schema.normalize.tone_style import apply_tone_style
 from hotich.schema.text import strip_accents
 
 _TYPES: Final = (
@@ -111,6 +119,77 @@ def _respell_openers(text: str) -> str:
     return ",".join(parts)
 
 
+_TAIL_EDITS: Final = 2
+"""Letters the end of an address may differ by from the matched units' names and still be
+respelled (each a misread, lost or extra letter, a lost comma counting as one)."""
+
+
+def _tail_forms(unit: AdminUnit) -> list[str]:
+    """The matched unit written out from each level down: "xã X, huyện Y, tỉnh Z", "huyện Y,
+    tỉnh Z", "tỉnh Z", type words in lower case as ledgers write them."""
+    levels = [name for name in (unit.ward, unit.district, unit.province) if name]
+    lowered = []
+    for name in levels:
+        for kind in _TYPES:
+            if name.startswith(kind + " "):
+                name = kind.lower() + name[len(kind) :]
+                break
+        lowered.append(name)
+    return [", ".join(lowered[i:]) for i in range(len(lowered))]
+
+
+_SEPARATOR = re.compile(r"\s*[,\-–]\s*|\s+")
+
+
+def _loose(text: str) -> tuple[str, int]:
+    """(the letters without marks, spaces or separators; how many separators split parts)."""
+    key = _key(text)
+    return re.sub(r"[\s,\-–]", "", key), len(re.findall(r"\s*[,\-–]\s*", key))
+
+
+def respell_tail(text: str, units: Iterable[AdminUnit | None]) -> str:
+    """``text`` with its end, from a word on, replaced by the official names of a matched unit
+    when its letters differ from them (marks aside) by 1 to :data:`_TAIL_EDITS` letters, or
+    a separator between its parts was lost; the form naming the most levels wins, then the
+    closest. An end that differs in marks only is left to :func:`respell_place`."""
+    starts = [0] + [m.end() for m in _SEPARATOR.finditer(text)]
+    best: tuple[int, int, int, str] | None = None
+    for unit in units:
+        if unit is None:
+            continue
+        for form in _tail_forms(unit):
+            target, parts = _loose(form)
+            kind = _key(form.split()[0])
+            for start in starts:
+                if _key(text[start:].split(" ", 1)[0]) != kind:
+                    continue  # the end must open with the unit's type word, as written
+                letters, seps = _loose(text[start:])
+                if abs(len(letters) - len(target)) > _TAIL_EDITS:
+                    continue
+                edits = Levenshtein.distance(letters, target) + max(0, parts - seps)
+                if 0 < edits <= _TAIL_EDITS and (best is None or (-len(form), edits) < best[:2]):
+                    best = (-len(form), edits, start, form)
+    if best is None:
+        return text
+    start, form = best[2], best[3]
+    written = text[start:]
+    if written.isupper():
+        form = form.upper()
+    elif written[:1].isupper():
+        form = form[:1].upper() + form[1:]
+    return text[:start] + form
+
+
+def _respell_opening(text: str) -> str:
+    """An address whose first word is "thôn" one letter off ("fhôn 11, …") with it restored."""
+    m = re.match(r"(\S+)(?=\s)", text)
+    if m and len(m[1]) == 4 and m[1] != "thôn" and Levenshtein.distance(_key(m[1]), "thon") == 1:
+        first = m[1][1:]
+        if _key(first) == "hon":
+            return "thôn" + text[m.end() :]
+    return text
+
+
 def respell_place(text: str, units: Iterable[AdminUnit | None]) -> str:
     """``text`` with the marks of matched unit names and common place words restored.
 
@@ -118,6 +197,8 @@ def respell_place(text: str, units: Iterable[AdminUnit | None]) -> str:
     """
     if text.isascii():
         return text
+    units = tuple(units)
+    text = _respell_opening(respell_tail(text, units))
     for official in (*_names(units), *_PHRASES):
         text = _respell_run(text, official)
     return _respell_openers(text)

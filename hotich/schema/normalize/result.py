@@ -64,6 +64,8 @@ FACTORS: dict[str, float] = {
     "term.repaired": 0.8,  # "LƯC": no syllable ends in c under that tone
     "name.surname_repaired": 0.8,  # "PHAM" read for PHẠM: marks restored from the surname list
     "name.surname_unusual": 0.7,  # no surname is spelled so; several fit but for marks
+    # "NHỤNG" read for NHUNG, "MAT" for MAI, "VĂNHUY": restored from the listed name syllables
+    "name.syllable_repaired": 0.8,
     # Places. The value stays the text as written; the issue says what could not be matched.
     "place.ocr_repaired": 0.85,  # tone marks of a matched unit's name restored
     "place.unmatched": 0.6,

@@ -6,9 +6,11 @@ Each canonical value has *strong* forms (its name and spelling variants) and *we
 1. exactly (NFC, case, spaces, hyphens, apostrophes and dots ignored): a strong form, then a
    weak form; this is normalization, not a correction;
 2. without tone marks and letter marks (OCR drops them): a *repair*;
-3. fuzzily on the mark-free form ("rn" read as "m"; one letter off when both have at least
+3. its leading words, as in 1 and 2, when the rest is something else (OCR read a stroke of the
+   signature or the next column after the value: "Kinh. căn", "Nam TT"): a *repair*;
+4. fuzzily on the mark-free form ("rn" read as "m"; one letter off when both have at least
    ``one_off_length`` letters; else, for longer forms, a rapidfuzz ratio of at least
-   ``min_score``, within 5 points of the best): a *repair*.
+   ``min_score``, within 5 points of the best), the whole, then its leading words: a *repair*.
 
 A form that leads to several canonical values is *ambiguous*; a value found nowhere is
 *unknown*. The caller turns repairs, ambiguity and unknown values into issues.
@@ -112,7 +114,19 @@ class Vocabulary:
             found = self._lookup(attempt)
             if found is not None:
                 return found
-        return self._fuzzy(loose_key(text))
+        leading = _leading(text)
+        for words in leading:
+            found = self._lookup(words)
+            if found is not None:
+                return _repaired(found)
+        found = self._fuzzy(loose_key(text))
+        if found.how != "unknown":
+            return found
+        for words in leading:
+            found = self._fuzzy(loose_key(words))
+            if found.how != "unknown":
+                return _repaired(found)
+        return found
 
     def _fuzzy(self, loose: str) -> Match:
         if not loose:
@@ -144,6 +158,16 @@ class Vocabulary:
             if score >= best - 5:
                 owners |= self._owners(choice)
         return _match(owners, "repaired")
+
+
+def _leading(text: str) -> list[str]:
+    """The leading runs of words of ``text``, longest first, without the whole."""
+    words = clean_text(text).split()
+    return [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+
+
+def _repaired(found: Match) -> Match:
+    return found if found.how == "ambiguous" else Match(found.canonical, "repaired")
 
 
 def _match(owners: set[str], how: How) -> Match:

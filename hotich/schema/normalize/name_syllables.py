@@ -1,0 +1,148 @@
+"""The syllables of a Vietnamese (Kinh) name after the surname, checked against the names in use.
+
+OCR of a name most often loses or invents a tone mark ("NHỤNG" for NHUNG, "THI" for the middle
+name THỊ), reads an I as a T ("MAT" for MAI, "KTIM" for KIM), runs two syllables together
+("VĂNHUY") or picks up a stray letter after the name from the fill-in line ("MAI N"). The
+syllables in use are data (``hotich/schema/data/name_syllables.toml``: middle names and given
+names), so :func:`respell` can restore such a syllable, but only where exactly one listed
+syllable fits:
+
+- a syllable listed for its place in the name (or for the other place) is never changed;
+- one that is not listed is compared with the listed syllables of its place (then of the other
+  place) that are spelled the same but for marks; of those, the one whose marks differ least
+  from the written ones wins, if it is the only one so close;
+- failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM);
+- a word that is two listed syllables run together is split, when only one split fits;
+- a last word that is a lone letter or in lower case in a name in capitals is dropped.
+
+Names of peoples whose names follow other rules (a surname listed under ``other_rules``, or a
+one-letter syllable such as the Hmông "A") are left alone.
+
+The caller turns any change into an issue: a person confirms it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from rapidfuzz.distance import Levenshtein
+
+from hotich.schema.normalize.tone_style import same_name
+from hotich.schema.normalize.vocab import load_data
+from hotich.schema.text import strip_accents
+
+_LETTERS = re.compile(r"^[^\W\d_]+$", re.UNICODE)
+
+
+@cache
+def _lists() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(middle, given): mark-free key → the listed syllables spelled so but for marks."""
+    data = load_data("name_syllables.toml")
+    out: list[dict[str, tuple[str, ...]]] = []
+    for kind in ("middle", "given"):
+        table: dict[str, list[str]] = {}
+        for name in dict.fromkeys(data[kind]):
+            table.setdefault(strip_accents(name), []).append(name)
+        out.append({k: tuple(v) for k, v in table.items()})
+    return out[0], out[1]
+
+
+@cache
+def _other_rules() -> frozenset[str]:
+    return frozenset(n.lower() for n in load_data("name_syllables.toml")["other_rules"])
+
+
+_MARKED = frozenset("aeiouy")
+
+
+def _vietnamese(word: str) -> bool:
+    """Letters a Vietnamese syllable is written with: a-z and đ, marks on vowels only."""
+    prev = ""
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if unicodedata.combining(ch):
+            if prev not in _MARKED:
+                return False
+            continue
+        if not ("a" <= ch <= "z" or ch == "đ"):
+            return False
+        prev = ch
+    return True
+
+
+def _listed(word: str) -> bool:
+    key = strip_accents(word)
+    return any(same_name(word, s) for table in _lists() for s in table.get(key, ()))
+
+
+def _marks(word: str) -> str:
+    return unicodedata.normalize("NFD", word.lower())
+
+
+def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
+    """The candidate whose marks differ least from ``word``'s, if only one is that close."""
+    if not candidates:
+        return None
+    scored = sorted((Levenshtein.distance(_marks(word), _marks(c)), c) for c in candidates)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
+
+
+def _fit(word: str, middle: bool) -> str | None:
+    """The listed syllable ``word`` was misread from, if exactly one fits (see the module)."""
+    tables = _lists() if middle else _lists()[::-1]
+    attempts = [word]
+    upper = word.upper()
+    for i, ch in enumerate(upper):
+        if ch == "T" and i > 0:
+            attempts.append(word[:i] + "I" + word[i + 1 :])  # I read as T
+            if upper[i + 1 : i + 2] == "I":
+                attempts.append(word[:i] + word[i + 1 :])  # a stray T before the I
+    for attempt in attempts:
+        key = strip_accents(attempt)
+        for table in tables:
+            found = _closest(attempt, table.get(key, ()))
+            if found is not None:
+                return found
+    return None
+
+
+def _split(word: str) -> tuple[str, str] | None:
+    """``word`` as two listed syllables run together, when only one split fits."""
+    fits = [
+        (word[:i], word[i:]) for i in range(1, len(word)) if _listed(word[:i]) and _listed(word[i:])
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _cased(syllable: str, written: str) -> str:
+    return syllable.upper() if written.isupper() else syllable
+
+
+def respell(text: str) -> str:
+    """``text`` (a name whose surname is listed) with misread syllables restored where one
+    listed syllable fits; unchanged when nothing does."""
+    words = text.split()
+    if len(words) < 2 or words[0].lower() in _other_rules():
+        return text
+    if any(len(w) == 1 and w.isalpha() for w in words[1:-1]):
+        return text  # "LY A PHỪ": a Hmông name
+    capitals = sum(w.isupper() for w in words) >= 2
+    last = words[-1]
+    if len(words) > 2 and last.isalpha() and (len(last) == 1 or (capitals and last.islower())):
+        words = words[:-1]  # a stray letter after the name
+    out = [words[0]]
+    for k, word in enumerate(words[1:], start=1):
+        if not _LETTERS.match(word) or not _vietnamese(word) or _listed(word):
+            out.append(word)
+            continue
+        middle = k < len(words) - 1
+        found = _fit(word, middle)
+        if found is not None:
+            out.append(_cased(found, word))
+            continue
+        parts = _split(word)
+        out.extend(parts if parts is not None else (word,))
+    return " ".join(out)
