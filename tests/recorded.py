@@ -48,11 +48,11 @@ class RecordedPage:
 
 CATALOGUE = (
     RecordedPage(
-        "table-2003", "10216-cam-ha/khai-sinh-2003-q01/0001.png", "clean table spread, PNG"
+        "table-2011", "10960-vinh-hong/khai-sinh-2011-q01/0001.png", "clean table spread, PNG"
     ),
-    RecordedPage("form-2016", "10216-cam-ha/khai-sinh-2016-q01/0001.png", "clean form, PNG"),
+    RecordedPage("form-2021", "16942-nghia-mai/khai-sinh-2021-q01/0002.png", "clean form, PNG"),
     RecordedPage(
-        "form-1992", "17282-hong-phong/khai-sinh-1992-q01/0001.jpg", "clean 1992 form, JPEG"
+        "form-1989", "18325-tho-dien/khai-sinh-1989-q01/0001.jpg", "clean 1989 form, JPEG"
     ),
     RecordedPage("form-moderate", "", "moderate form (generated, image not committed)"),
 )

@@ -27,7 +27,7 @@ from hotich.i18n import catalog
 from tests.cli_helpers import EngineFactory, Outcome, hotich
 from tests.recorded import CATALOGUE, SAMPLES, replay_engine
 
-RUN_PAGES = [page.source for page in CATALOGUE[1:3]]  # form-2016 (PNG), form-1992 (JPEG)
+RUN_PAGES = [page.source for page in CATALOGUE[1:3]]  # form-2021 (PNG), form-1989 (JPEG)
 EVAL_PAGES = [page.source for page in CATALOGUE if page.source]  # + the table spread
 
 STATUSES = {"needs_review", "approved", "rejected", "staged"}
@@ -40,7 +40,7 @@ KHAI_SINH = COMMON | {
     "parents_residence", "declarant_name", "declarant_relationship",
 }  # fmt: skip
 
-# `hotich eval --json`. Replayed (table-2003, form-2016, form-1992): 89/118 = 0.754 right.
+# `hotich eval --json`. Replayed (table-2011, form-2021, form-1989): 89/118 = 0.754 right.
 # Real Tesseract 5.3.0 on samples/scans (8 pages, --workers 2, ~11 s): all 213/284 = 0.750,
 # CER 0.051; design:form 0.778; design:table 0.721.
 EVAL_FLOORS = {

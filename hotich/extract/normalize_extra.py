@@ -7,7 +7,8 @@ the book number.
 - ``husband_id_document``, ``wife_id_document``: the number of the paper, without a leading
   "CMND số" / "CCCD số" / "số": 9 digits (CMND) or 12 (CCCD, personal ID); letters OCR reads
   for digits are repaired (with less confidence); another length is an issue.
-- ``book_number``: "01" or "01/2007"; "Ø1" → ``01`` (with less confidence).
+- ``book_number``: "01" or "01/2007"; "Ø1" → ``01`` (with less confidence); a sign no book
+  number holds ("@1") is an issue.
 
 Each function is idempotent (its output normalizes to itself). :func:`refine` applies them to a
 field already read by :func:`hotich.extract.fields.field_value`.
@@ -114,15 +115,21 @@ _BOOK_NUMBER = re.compile(r"^\d{1,3}(/\d{4})?$")
 _SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
 
 
+_BOOK_CHARS = re.compile(r"^[\w/.\- ]*$")
+
+
 def normalize_book_number(raw: str) -> Refined:
     """A book number as printed ("01", "01/2007"), with letters OCR reads for its digits
-    ("Ø1") and odd slashes repaired; anything else is kept as read, without an issue (books
-    number themselves in other ways too)."""
+    ("Ø1") and odd slashes repaired; other letters and figures are kept as read, without an
+    issue (books number themselves in other ways too), but a sign no book number holds ("@1",
+    "(0Í") is a misreading (``book_number.unreadable``)."""
     text = _strip(raw)
     compact = text.replace(" ", "").translate(_SLASHES)
     repaired = compact.translate(_DIGIT_LOOKALIKES)
     if not _BOOK_NUMBER.match(repaired):
-        return Refined(text)
+        if _BOOK_CHARS.match(text) and text.isascii():
+            return Refined(text)
+        return Refined(text, (_issue("book_number.unreadable", raw=raw),), 0.3)
     return Refined(repaired, factor=1.0 if repaired == compact else 0.85)
 
 

@@ -13,7 +13,7 @@ syllable fits:
   from the written ones wins, if it is the only one so close;
 - failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM);
 - a word that is two listed syllables run together is split, when only one split fits;
-- a last word that is a lone letter or in lower case in a name in capitals is dropped.
+- a last word that is a lone consonant or in lower case in a name in capitals is dropped.
 
 Names of peoples whose names follow other rules (a surname listed under ``other_rules``, or a
 one-letter syllable such as the Hmông "A") are left alone.
@@ -131,7 +131,8 @@ def respell(text: str) -> str:
         return text  # "LY A PHỪ": a Hmông name
     capitals = sum(w.isupper() for w in words) >= 2
     last = words[-1]
-    if len(words) > 2 and last.isalpha() and (len(last) == 1 or (capitals and last.islower())):
+    lone_consonant = len(last) == 1 and strip_accents(last) not in "aeiouy"  # "Y" is a name
+    if len(words) > 2 and last.isalpha() and (lone_consonant or (capitals and last.islower())):
         words = words[:-1]  # a stray letter after the name
     out = [words[0]]
     for k, word in enumerate(words[1:], start=1):

@@ -16,8 +16,8 @@ Letters f, j, w, z are allowed: names of ethnic minorities use them (Y Wơn, Siu
 A surname whose marks OCR misread ("PHAM VĂN AN": no surname is spelled Pham) is restored when
 exactly one surname of ``hotich/schema/data/surnames.toml`` fits it but for marks
 (``name.surname_repaired``), and flagged when several do (``name.surname_unusual``); so is one
-that lost its first letter ("GUYỄN"); a surname listed there, or fitting none, is left as
-written.
+that lost its first letter ("GUYỄN") or gained a stray one in front ("JNGUYỄN"); a surname
+listed there, or fitting none, is left as written.
 """
 
 from __future__ import annotations
@@ -157,14 +157,21 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
     first, _, rest = text.partition(" ")
     if not rest or not first.isalpha() or _mixed_case(first):
         return text, []
+    if len(first) == 1 and first.lower() not in "aeiouy" and len(rest.split()) >= 2:
+        # "L VĂN TOÀN": the surname lost letters (Ê-đê names open with "Y": not a consonant)
+        key = strip_accents(first)
+        fits = sorted({n for k, ns in _surnames().items() if k.startswith(key) for n in ns})
+        return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(fits[:6]))]
     key = strip_accents(first)
     candidates = _surnames().get(key, ())
     if any(same_name(first, c) for c in candidates):
         return text, []
     if not candidates:
         candidates = _clipped_surnames(key)
-        if not candidates:
-            return text, []
+    if not candidates and len(key) >= 4:  # a stray letter in front: "JNGUYỄN"
+        candidates = tuple(n for n in _surnames().get(key[1:], ()) if same_name(first[1:], n))
+    if not candidates:
+        return text, []
     if len(candidates) > 1 or typed:
         return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))]
     (surname,) = candidates
