@@ -138,3 +138,63 @@ def test_typewritten_zeros_are_read_as_zeros_by_the_figures_reading() -> None:
     assert out.fields["register_number"].value == "02/2001"
     assert out.fields["date_of_death"].value == "2001-02-08"
     assert out.fields["registration_date"].value == "1990-10-04"
+
+
+def _on_leader(text: str) -> tuple[np.ndarray, int]:
+    """``text`` typed on a dotted fill-in line whose dots touch the figures' feet; the row
+    under the figures' baseline."""
+    image = Image.new("L", (700, 120), 255)
+    draw = ImageDraw.Draw(image)
+    face = font("LiberationMono-Regular.ttf", 46)
+    draw.text((20, 20), text, font=face, fill=30)
+    box = draw.textbbox((20, 20), text, font=face)
+    baseline = box[3]
+    # round dots as the generator draws them (ink.dotted), centred 3 px under the baseline,
+    # under the value as far as the region cut around it reaches
+    for x in range(box[0] - 10, box[2] + 12, 10):
+        draw.ellipse((x - 2, baseline + 1, x + 2, baseline + 5), fill=30)
+    return np.asarray(image), baseline
+
+
+def test_dots_stuck_under_figures_are_cut_off_before_the_second_reading() -> None:
+    from hotich.extract.reread import _cut
+
+    image, baseline = _on_leader("09/07/1982")
+    cut = _cut(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
+    assert cut is not None
+    ink_rows = np.flatnonzero((cut.image < 140).any(axis=1))
+    top = cut.origin[1]
+    # the dots' band below the baseline is gone; the figures above it are all there
+    assert top + ink_rows[-1] <= baseline + 1
+    assert top + ink_rows[0] <= baseline - 25
+
+
+def test_figures_without_dots_lose_nothing() -> None:
+    from hotich.extract.reread import _cut
+
+    image = _typed(["09/07/1982"])
+    cut = _cut(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
+    assert cut is not None
+    ink = image < 140
+    rows = np.flatnonzero(ink.any(axis=1))
+    assert cut.image.shape[0] == rows[-1] - rows[0] + 1  # nothing cut off
+
+
+@pytest.mark.tesseract
+def test_a_time_is_read_again_with_its_words_and_a_disagreement_goes_to_review() -> None:
+    page = _typed(["10 giờ 30 phút"])
+    provenance = Provenance(engine="t", engine_version="0", config="", stages=(), design="form")
+    misread = FieldValue(
+        value="16:30", raw="16 giờ 30 phút", confidence=0.95, bbox=(30, 30, 600, 70)
+    )
+    entry = Entry(
+        register_type="khai_tu",
+        entry_index=0,
+        fields={"time_of_death": misread},
+        provenance=provenance,
+    )
+    (out,) = reread_entries([entry], page, TesseractEngine(), lambda f: f.bbox)
+    field = out.fields["time_of_death"]
+    assert field.value == "10:30"
+    assert [i.code for i in field.issues] == ["ocr.readings_differ"]
+    assert not field.accepted(0.9)

@@ -138,3 +138,20 @@ def test_column_with_an_unreadable_header_named_by_its_values() -> None:
     assert [e.values()["sex"] for e in entries] == ["Nam", "Nữ"]
     entries = _read("ket_hon", ["Số", "Họ và tên chồng", "Ngày sinh chồng", "h ữ"], rows)
     assert all("sex" not in e.values() for e in entries)  # no such field in a marriage
+
+
+def test_a_first_column_of_registration_numbers_is_the_number_whatever_its_header() -> None:
+    rows = [
+        ["6", "LÊ VĂN AN", "02/01/1990", "Nam"],
+        ["7/2013", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"],
+        ["8", "LÊ THỊ HOA", "05/07/1991", "Nữ"],
+    ]
+    entries = _read("khai_tu", ["5ô đ", "Họ và tên người chết", "Ngày sinh", "Giới tính"], rows)
+    assert [e.values()["register_number"] for e in entries] == ["6", "7/2013", "8"]
+    # figures in another column than the first are not taken for the number
+    entries = _read(
+        "khai_tu",
+        ["Họ và tên người chết", "x y", "Giới tính"],
+        [["LÊ VĂN AN", "12", "Nam"], ["ĐỖ THỊ BÌNH", "13", "Nữ"]],
+    )
+    assert all("register_number" not in e.values() for e in entries)

@@ -229,3 +229,76 @@ def test_days_written_with_mung_read_back_without_issue() -> None:
         r = normalize_date_words(date_to_words(day, mong="mùng"))
         assert r.iso == day.isoformat() and not r.issues
         day += timedelta(days=97)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        # letters of a matched unit misread beyond marks: the end of the address respelled
+        (
+            "thôn 5, xã Hồng Phong, huyện Nam Sách, tỉnh Hảj Dương",
+            "thôn 5, xã Hồng Phong, huyện Nam Sách, tỉnh Hải Dương",
+        ),
+        (
+            "thôn Hạ, xã Bản Lầu, huyện Tứ Kỳ, tỉnh Hải ương",
+            "thôn Hạ, xã Bản Lầu, huyện Tứ Kỳ, tỉnh Hải Dương",
+        ),
+        (  # a comma lost
+            "thôn Chợ, xã Quang Tiến, huyện Sóc Sơn thành phố Hà Nội",
+            "thôn Chợ, xã Quang Tiến, huyện Sóc Sơn, thành phố Hà Nội",
+        ),
+        (  # "thôn" one letter off at the start
+            "fhôn 11, xã Minh Tân, huyện Nam Sách, tỉnh Hải Dương",
+            "thôn 11, xã Minh Tân, huyện Nam Sách, tỉnh Hải Dương",
+        ),
+        (  # a common hamlet name but for its marks
+            "thôn Ha, xã Hồng Phong, huyện Nam Sách, tỉnh Hải Dương",
+            "thôn Hạ, xã Hồng Phong, huyện Nam Sách, tỉnh Hải Dương",
+        ),
+        (  # the commune within two letters of the one commune of the district near it
+            "xã Phong Nẵẫm, huyện Kế Sách, tỉnh Sóc Trăng",
+            "xã Phong Nẫm, huyện Kế Sách, tỉnh Sóc Trăng",
+        ),
+    ],
+)
+def test_misread_letters_of_matched_places_are_respelled_with_an_issue(raw: str, value: str) -> None:
+    result = normalize_place(raw)
+    assert result.value == value
+    assert result.codes[0] == "place.ocr_repaired"
+    assert result.confidence(1.0) < 0.9
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "XÃ AN THANH - HUYỆN TỨ KỲ - TỈNH HẢI DƯƠNG",  # other separators, letters right
+        "Bệnh viện đa khoa tỉnh Hải Dương",
+        "thôn Cốc Tùng, xã Hồng Phong, huyện Nam Sách, tỉnh Hải Dương",  # no hamlet fits marks
+        "xã Hồng Phong, Nam Sách, Hải Dương",  # type words left out: nothing to respell
+    ],
+)
+def test_places_with_their_letters_right_are_not_respelled(raw: str) -> None:
+    result = normalize_place(raw)
+    assert result.value == raw
+    assert "place.ocr_repaired" not in result.codes
+
+
+def test_of_several_surnames_that_fit_the_likeliest_is_put_in_and_all_are_named() -> None:
+    result = normalize_name("TRINH VĂN HẢI")  # Trịnh or Trình: the marks tie, Trịnh is commoner
+    assert result.value == "TRỊNH VĂN HẢI"
+    assert result.codes == ("name.surname_unusual",)
+    assert "Trình" in result.issues[0].message
+    assert normalize_name("TRINH VĂN HẢI", typed=True).value == "TRINH VĂN HẢI"
+
+
+def test_a_name_syllable_that_lost_its_first_letters_is_restored_when_one_fits() -> None:
+    assert normalize_name("NGUYỄN VĂN OÀNG").value == "NGUYỄN VĂN HOÀNG"
+    assert normalize_name("NGUYỄN NGỌC UYỆT").value == "NGUYỄN NGỌC NGUYỆT"  # not TUYẾT: marks
+    assert normalize_name("NGUYỄN VĂN ÀNH").value == "NGUYỄN VĂN ÀNH"  # Thành? Lành? unsure
+
+
+def test_a_surname_with_a_stray_letter_in_front_or_reduced_to_one_is_never_accepted() -> None:
+    assert normalize_name("JNGUYỄN GIA AN").value == "NGUYỄN GIA AN"
+    lone = normalize_name("L VĂN TOÀN")
+    assert lone.value == "L VĂN TOÀN" and lone.codes == ("name.surname_unusual",)
+    assert normalize_name("Y Wơn Niê").codes == ()  # an Ê-đê name opens with Y

@@ -33,8 +33,8 @@ def test_wordings_as_listed_are_kept_with_full_confidence() -> None:
 
 
 def test_an_unlisted_value_is_kept_as_read_but_trusted_less() -> None:
-    result = normalize_field("declarant_relationship", "Con tra1")
-    assert result.value == "Con tra1" and result.codes == ()
+    result = normalize_field("declarant_relationship", "Bạn cùng xóm")
+    assert result.value == "Bạn cùng xóm" and result.codes == ()
     assert result.factor < 1.0
     assert normalize_field("cause_of_death", "Sét đánh").value == "Sét đánh"
 
@@ -42,3 +42,22 @@ def test_an_unlisted_value_is_kept_as_read_but_trusted_less() -> None:
 def test_the_two_fields_have_the_term_kinds() -> None:
     assert FIELD_KINDS["declarant_relationship"] == "relationship"
     assert FIELD_KINDS["cause_of_death"] == "cause_of_death"
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("declarant_relationship", "Con tra1", "Con trai"),  # a figure read for a letter
+        ("declarant_relationship", "Anh traj", "Anh trai"),  # one letter off, long enough
+        ("cause_of_death", "Suy t1m", "Suy tim"),
+    ],
+)
+def test_misread_letters_of_a_listed_wording_are_restored_with_an_issue(
+    field: str, raw: str, value: str
+) -> None:
+    result = normalize_field(field, raw)
+    assert (result.value, result.codes) == (value, ("term.repaired",))
+
+
+def test_a_short_wording_one_letter_off_is_not_guessed() -> None:
+    assert normalize_field("declarant_relationship", "Cậo").value == "Cậo"  # Cậu? Cô? unsure

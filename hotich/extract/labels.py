@@ -60,6 +60,9 @@ class LabelSet:
     columns: tuple[Column, ...]
     sections: tuple[str, ...] = ("subject",)
     """The sections of a form page, the first being where reading starts."""
+    wordings: tuple[str, ...] = ()
+    """Everything printed, as printed: titles, label and column wordings, the national
+    heading (``printed.toml``)."""
 
     def label_variants(self) -> list[tuple[tuple[str, ...], Label]]:
         """Every (variant tokens, label), longest first, so 'Quyển số' wins over 'Số'."""
@@ -101,10 +104,18 @@ def load_labels(register_type: RegisterType) -> LabelSet:
         Column(field=item["field"], variants=tuple(tuple(tokens(v)) for v in item["variants"]))
         for item in data.get("column", [])
     )
+    printed = resources.files("hotich.config").joinpath("labels", "printed.toml")
+    wordings = [
+        *tomllib.loads(printed.read_text(encoding="utf-8"))["lines"],
+        *data.get("titles", []),
+        *(v for item in data.get("label", []) for v in item["variants"]),
+        *(v for item in data.get("column", []) for v in item["variants"]),
+    ]
     return LabelSet(
         register_type=register_type,
         titles=tuple(data.get("titles", [])),
         labels=labels,
         columns=columns,
         sections=tuple(data.get("sections", ["subject"])),
+        wordings=tuple(dict.fromkeys(wordings)),
     )

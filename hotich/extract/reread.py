@@ -16,7 +16,8 @@ The two readings are then compared, field by field (:func:`choose`):
 - neither valid: the reading with fewer issues (the first on a tie).
 
 A field written in words ("ngày mười lăm tháng ba …") is not read again: the whitelist would
-lose its letters.
+lose its letters. A time ("14 giờ 30 phút") is read again in a call of its own, with the figures
+and the letters of "gio", "phut" and "h" (:data:`TIME_WHITELIST`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ FIGURE_FIELDS = frozenset(
     | {"book_number", "husband_id_document", "wife_id_document"}
 )
 WHITELIST = "0123456789/-."
+TIME_FIELDS = frozenset({"time_of_death"})
+TIME_WHITELIST = "0123456789giophut:"
+"""A time is figures and the words "giờ", "phút" (or "14h30"): read without their marks, which
+the time normalizer does not need."""
 STRIP_PSM = 6  # a block of lines: one line per cut-out
 INK_LEVEL = 140  # the cleaned page is flattened: paper near 255, ink well below this
 DIFFER_FACTOR = 0.5
@@ -58,7 +63,9 @@ class _Cut:
 
 
 def wants_reread(name: str, field: FieldValue) -> bool:
-    """A figures field, unless it is a date whose first reading is in words."""
+    """A figures field, unless it is a date whose first reading is in words; a time."""
+    if name in TIME_FIELDS:
+        return True
     if name not in FIGURE_FIELDS:
         return False
     if FIELD_KINDS.get(name) != "date":
@@ -111,6 +118,12 @@ def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
     if len(inked) < 8:
         return crop
     top, bottom = int(inked[0]), int(inked[-1]) + 1
+    gaps = np.flatnonzero(rows[top:bottom] == 0)
+    if len(gaps) and bottom - (top + int(gaps[-1])) <= 0.2 * (bottom - top):
+        # the dots stand apart, under a blank row: cut there
+        out = crop.copy()
+        out[top + int(gaps[-1]) :, :] = 255
+        return out
     middle = top + (bottom - top) // 2
     lower = rows[middle:bottom]
     strong = np.nonzero(lower >= 0.5 * lower.max())[0]
@@ -122,13 +135,15 @@ def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cut(page: np.ndarray, key: tuple[int, str], box: BBox) -> _Cut | None:
+def _cut(
+    page: np.ndarray, key: tuple[int, str], box: BBox, *, figures_only: bool = True
+) -> _Cut | None:
     x, y, w, h = box
     crop = page[y : y + h, x : x + w]
     if crop.size == 0:
         return None
     trimmed = _trim(crop)
-    if trimmed is not None:
+    if trimmed is not None and figures_only:  # words ("giờ") have descenders: keep them
         cleared = _clear_below_baseline(trimmed[0])
         again = _trim(cleared)
         if again is not None:
@@ -166,16 +181,25 @@ def _strip(cuts: Sequence[_Cut]) -> tuple[np.ndarray, list[int], int]:
 
 
 def read_figures(
-    page: np.ndarray, requests: Sequence[tuple[tuple[int, str], BBox]], reader: FiguresReader
+    page: np.ndarray,
+    requests: Sequence[tuple[tuple[int, str], BBox]],
+    reader: FiguresReader,
+    *,
+    whitelist: str = WHITELIST,
 ) -> dict[tuple[int, str], list[OcrWord]]:
-    """Each requested region read as figures, in one engine call; words in page coordinates.
-    A region with no ink is left out (nothing to read)."""
-    cuts = [c for key, box in requests if (c := _cut(page, key, box)) is not None]
+    """Each requested region read as figures (the characters of ``whitelist``), in one engine
+    call; words in page coordinates. A region with no ink is left out (nothing to read)."""
+    figures_only = whitelist == WHITELIST
+    cuts = [
+        c
+        for key, box in requests
+        if (c := _cut(page, key, box, figures_only=figures_only)) is not None
+    ]
     if not cuts:
         return {}
     strip, tops, gap = _strip(cuts)
     half_gap = gap // 2
-    ocr = reader.recognize_figures(strip, psm=STRIP_PSM, whitelist=WHITELIST)
+    ocr = reader.recognize_figures(strip, psm=STRIP_PSM, whitelist=whitelist)
     found: dict[tuple[int, str], list[OcrWord]] = {c.key: [] for c in cuts}
     for line in ocr.lines:
         for word in line.words:
@@ -228,14 +252,17 @@ def reread_entries(
     entries: Sequence[Entry], page: np.ndarray, reader: FiguresReader, region: Region
 ) -> list[Entry]:
     """``entries`` with their figures fields read a second time and the better reading kept."""
-    requests: list[tuple[tuple[int, str], BBox]] = []
+    figures: list[tuple[tuple[int, str], BBox]] = []
+    times: list[tuple[tuple[int, str], BBox]] = []
     for k, entry in enumerate(entries):
         for name, field in entry.fields.items():
             if wants_reread(name, field) and (box := region(field)) is not None:
-                requests.append(((k, name), box))
-    if not requests:
+                (times if name in TIME_FIELDS else figures).append(((k, name), box))
+    if not figures and not times:
         return list(entries)
-    words = read_figures(page, requests, reader)
+    words = read_figures(page, figures, reader) if figures else {}
+    if times:  # a second call: the figures' whitelist would lose "giờ" and "phút"
+        words |= read_figures(page, times, reader, whitelist=TIME_WHITELIST)
     out: list[Entry] = []
     for k, entry in enumerate(entries):
         fields = dict(entry.fields)

@@ -6,6 +6,7 @@ cells by the centre of their box; cells of one row make one entry.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -14,6 +15,7 @@ from hotich.extract.fields import field_value
 from hotich.extract.grid import Grid, ink_share
 from hotich.extract.labels import LabelSet, norm_token
 from hotich.extract.normalize_extra import refine
+from hotich.extract.page_text import is_noise
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
 from hotich.schema.ocr import OcrPage, OcrWord
@@ -77,28 +79,35 @@ def _header(
 
 
 SEX_WORDS = frozenset({"nam", "nu"})
+REGISTER_NUMBER = re.compile(r"^\d{1,4}(\s*/\s*\d{2,4})?$")
 
 
 def _by_values(
     cells: Cells, grid: Grid, labels: LabelSet, header_row: int, columns: dict[int, str]
 ) -> dict[int, str]:
     """Columns whose header OCR could not read ("Nam hay nữ" in a narrow column read as
-    "h ữ"), named by what their cells hold: a column of "Nam" and "Nữ" is the sex."""
-    if not columns or "sex" in columns.values() or "sex" not in FIELDS[labels.register_type]:
+    "h ữ"), named by what their cells hold: a column of "Nam" and "Nữ" is the sex; the first
+    column, when it holds registration numbers ("6", "07/2013"), is the number."""
+    if not columns:
         return columns
     out = dict(columns)
     for c in range(len(grid.cols) - 1):
         if c in out:
             continue
         values = [
-            "".join(norm_token(w.text) for w in cells.get((r, c), []))
+            " ".join(w.text for w in cells.get((r, c), []))
             for r in range(header_row + 1, len(grid.rows) - 1)
         ]
-        filled = [v for v in values if v]
-        if len(filled) >= 2 and sum(v in SEX_WORDS for v in filled) >= 0.8 * len(filled):
-            out[c] = "sex"
-            break
-    return out
+        filled = [v for v in values if v.strip()]
+        if len(filled) < 2:
+            continue
+        sex = sum("".join(norm_token(w) for w in v.split()) in SEX_WORDS for v in filled)
+        numbers = sum(bool(REGISTER_NUMBER.match(v.strip())) for v in filled)
+        if "sex" not in out.values() and sex >= 0.8 * len(filled):
+            out[c] = "sex" if "sex" in FIELDS[labels.register_type] else out.get(c, "")
+        elif c == 0 and "register_number" not in out.values() and numbers >= 0.8 * len(filled):
+            out[c] = "register_number"
+    return {c: name for c, name in out.items() if name}
 
 
 def extract_table(
@@ -160,6 +169,8 @@ def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:
     def inside(w: OcrWord) -> bool:
         return grid.cell_of(w.bbox[0] + w.bbox[2] / 2, w.bbox[1] + w.bbox[3] / 2) is not None
 
-    # Text outside the grid (the title above the table) comes first, line by line.
-    head = [" ".join(w.text for w in line.words if not inside(w)) for line in page.lines]
-    return "\n".join([h for h in head if h] + lines)
+    # Text outside the grid (the title above the table) comes first, line by line; marks that
+    # are not writing (a signature, a seal) are left out.
+    head = [[w for w in line.words if not inside(w)] for line in page.lines]
+    kept = [" ".join(w.text for w in words) for words in head if not is_noise(words)]
+    return "\n".join(kept + lines)

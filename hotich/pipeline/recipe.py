@@ -21,6 +21,7 @@ from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form
 from hotich.extract.grid import Grid, erase_grid, find_grid
 from hotich.extract.labels import load_labels
+from hotich.extract.page_text import readable_text, respell_printed, with_rereadings
 from hotich.extract.reread import Region, form_region, reread_entries
 from hotich.extract.table import Cells, extract_table, place_words, table_text
 from hotich.i18n import t
@@ -101,7 +102,7 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         text = table_text(ocr, grid, cells)
     else:
         ocr = engine.recognize(clean, psm=FORM_PSM)
-        text = ocr.text
+        text = readable_text(ocr)
     register = ref.register_hint or detect_register(text)
     provenance = Provenance(
         engine=ocr.engine,
@@ -119,7 +120,10 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
             entries = extract_form(ocr, labels, provenance)
         if isinstance(engine, FiguresReader) and ctx.settings.ocr_figures_lang:
             region = form_region(clean.shape) if grid is None else _cell_region(grid)
+            first = entries
             entries = reread_entries(entries, read_image, engine, region)
+            text = with_rereadings(text, first, entries)
+        text = respell_printed(text, labels.wordings)
         style = ctx.settings.name_tone_style
         entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
     return PageResult(

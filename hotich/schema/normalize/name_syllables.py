@@ -12,6 +12,7 @@ syllable fits:
   place) that are spelled the same but for marks; of those, the one whose marks differ least
   from the written ones wins, if it is the only one so close;
 - failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM);
+- failing that, a listed syllable whose first one or two letters were lost ("OÀNG" → HOÀNG);
 - a word that is two listed syllables run together is split, when only one split fits;
 - a last word that is a lone consonant or in lower case in a name in capitals is dropped.
 
@@ -106,6 +107,30 @@ def _fit(word: str, middle: bool) -> str | None:
             found = _closest(attempt, table.get(key, ()))
             if found is not None:
                 return found
+    return _clipped(word, tables)
+
+
+def _clipped(word: str, tables: tuple[dict[str, tuple[str, ...]], ...]) -> str | None:
+    """The listed syllable ``word`` is the end of, having lost its first one or two letters
+    where it touched the fill-in line or a stroke ("OÀNG" for HOÀNG, "UYỆT" for NGUYỆT); of
+    several, the one whose end has the closest marks, if only one is that close."""
+    key = strip_accents(word)
+    if len(key) < 3:
+        return None
+    for table in tables:
+        ends: dict[str, str] = {}
+        for k, names in table.items():
+            if 1 <= len(k) - len(key) <= 2 and k.endswith(key):
+                for name in names:
+                    ends[name] = name[len(name) - len(word) :]
+        if ends:
+            scored = sorted(
+                (Levenshtein.distance(_marks(word), _marks(end)), name)
+                for name, end in ends.items()
+            )
+            if len(scored) == 1 or scored[0][0] < scored[1][0]:
+                return scored[0][1]
+            return None
     return None
 
 

@@ -15,7 +15,8 @@ syllables run together), checked for names with a listed surname.
 Letters f, j, w, z are allowed: names of ethnic minorities use them (Y Wơn, Siu H'Zép).
 A surname whose marks OCR misread ("PHAM VĂN AN": no surname is spelled Pham) is restored when
 exactly one surname of ``hotich/schema/data/surnames.toml`` fits it but for marks
-(``name.surname_repaired``), and flagged when several do (``name.surname_unusual``); so is one
+(``name.surname_repaired``); when several do, the likeliest (closest marks, then commonest) is
+put in and flagged with all of them named (``name.surname_unusual``); so is one
 that lost its first letter ("GUYỄN") or gained a stray one in front ("JNGUYỄN"); a surname
 listed there, or fitting none, is left as written.
 """
@@ -25,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+
+from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.entries import Issue
 from hotich.schema.normalize.name_syllables import respell
@@ -148,9 +151,23 @@ def _clipped_surnames(key: str) -> tuple[str, ...]:
     )
 
 
+def _likeliest(written: str, candidates: tuple[str, ...]) -> str:
+    order = {name: k for k, name in enumerate(load_data("surnames.toml")["surnames"])}
+    marks = unicodedata.normalize("NFD", written.lower())
+
+    def rank(name: str) -> tuple[int, int]:
+        return (
+            Levenshtein.distance(marks, unicodedata.normalize("NFD", name.lower())),
+            order.get(name, len(order)),
+        )
+
+    return min(candidates, key=rank)
+
+
 def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Issue]]:
     """The name with a surname whose marks OCR misread restored (issue
-    ``name.surname_repaired``), or flagged when several surnames fit (``name.surname_unusual``).
+    ``name.surname_repaired``), or, when several surnames fit, the likeliest of them put in
+    with the issue ``name.surname_unusual`` naming them all.
     A surname that is a listed one without its first letter is restored the same way when
     only one fits ("GUYỄN" → NGUYỄN), flagged when several do; names of other peoples ("Y Wơn
     Niê", "Ksor Phước") fit none and are left alone."""
@@ -172,8 +189,16 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
         candidates = tuple(n for n in _surnames().get(key[1:], ()) if same_name(first[1:], n))
     if not candidates:
         return text, []
-    if len(candidates) > 1 or typed:
+    if typed:
         return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))]
+    if len(candidates) > 1:
+        # The likeliest: the one whose marks differ least from those read; on a tie, the one
+        # listed first (the list runs from the commonest surnames). A person confirms it.
+        surname = _likeliest(first, candidates)
+        if first.isupper():
+            surname = surname.upper()
+        found = issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))
+        return f"{surname} {rest}", [found]
     (surname,) = candidates
     if first.isupper():
         surname = surname.upper()

@@ -11,14 +11,16 @@ other tone-mark style (Hoà / Hòa) is not a misreading and stays.
 When the units were matched but their names are misread beyond marks ("thàn phố Hà Nô",
 "tỉnh Hảj Dương", "huyện Thanh 0ai", a comma lost), :func:`respell_tail` puts back the whole
 end of the address, from the first unit written, in the official spelling of the matched units,
-if the two differ by at most a letter or two; and the opening "thôn" of an address one letter
-off ("fhôn", "(hôn") is restored.
+if the two differ by at most a letter or two; the opening "thôn" of an address one letter
+off ("fhôn", "(hôn") is restored; and a hamlet whose name is a common one but for marks
+("thôn Ha") gets that name's marks (data: ``hamlet_names.toml``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from itertools import pairwise
 from typing import Final
 
@@ -26,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.normalize.admin_units import AdminUnit
 from hotich.schema.normalize.tone_style import apply_tone_style
+from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import strip_accents
 
 _TYPES: Final = (
@@ -105,6 +108,28 @@ def _respell_run(text: str, official: str) -> str:
             i += 1
     out.append(text[last:])
     return "".join(out)
+
+
+@cache
+def _hamlets() -> dict[str, tuple[str, ...]]:
+    """Mark-free key → the listed hamlet names spelled so but for marks."""
+    out: dict[str, list[str]] = {}
+    for name in load_data("hamlet_names.toml")["names"]:
+        out.setdefault(_key(name), []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _respell_hamlet(text: str) -> str:
+    """``text`` whose hamlet ("thôn Ha, …") is a listed hamlet name but for marks, with them
+    restored, when exactly one listed name fits."""
+    m = re.match(r"(\s*(?:thôn|xóm|ấp|bản)\s+)([^,\d]+?)(\s*(?:,|$))", text, re.IGNORECASE)
+    if not m:
+        return text
+    written = m[2]
+    fits = _hamlets().get(_key(written), ())
+    if len(fits) != 1 or any(_same_style(written, f) for f in fits):
+        return text
+    return text[: m.start(2)] + _cased(fits[0], written) + text[m.end(2) :]
 
 
 def _respell_openers(text: str) -> str:
@@ -201,4 +226,4 @@ def respell_place(text: str, units: Iterable[AdminUnit | None]) -> str:
     text = _respell_opening(respell_tail(text, units))
     for official in (*_names(units), *_PHRASES):
         text = _respell_run(text, official)
-    return _respell_openers(text)
+    return _respell_hamlet(_respell_openers(text))

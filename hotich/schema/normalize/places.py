@@ -14,7 +14,9 @@ Issues, never a silent guess:
 province found;
 ``place.commune_unmatched`` a commune is named (xã …) that is not in the district (or new
 province) found, but one that is has a near spelling: likely misread, and the message names
-it. A commune name near none is taken as written, without issue: nothing says it is misread
+it; when exactly one commune of the district is within two letters of it, the place is read
+again with that commune's spelling and the issue is ``place.ocr_repaired`` instead.
+A commune name near none is taken as written, without issue: nothing says it is misread
 (a commune renamed or merged long ago, a name the reference list lacks), and the match stays
 at the district; but nothing confirms its spelling either, so its confidence is lowered by
 rule (``place.commune_unverified`` in ``RAISES``), which sends it to review;
@@ -32,6 +34,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.entries import Issue
 from hotich.schema.normalize.admin_units import (
@@ -223,6 +227,39 @@ def _pick(text: str, on: date | None) -> tuple[PlaceMatch | None, list[Issue]]:
     return None, []
 
 
+_COMMUNE_EDITS = 2
+
+
+def _with_near_commune(
+    raw: str, text: str, written: str, near: tuple[str, ...], on: date | None
+) -> PlaceResult | None:
+    """The place read again with its commune spelled as the one commune of its district that
+    is within :data:`_COMMUNE_EDITS` letters of what OCR read ("xã Phong Nẵẫm" → Phong Nẫm),
+    when that settles the commune; the value so respelled, with ``place.ocr_repaired``."""
+    kind, _, name = written.partition(" ")
+
+    def letters(commune: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", strip_accents(commune))
+
+    close = [
+        n
+        for n in near
+        if Levenshtein.distance(letters(name), letters(n.split(" ", 1)[-1])) <= _COMMUNE_EDITS
+    ]
+    if len(close) != 1 or written not in text:
+        return None
+    official = close[0].split(" ", 1)[-1]
+    again = normalize_place(text.replace(written, f"{kind} {official}", 1), on=on)
+    unit = again.match.legacy or again.match.current if again.match else None
+    if unit is None or not unit.ward or again.value is None:
+        return None
+    issues = [i for i in again.issues if i.code != "place.ocr_repaired"]
+    found = (issue("place.ocr_repaired", raw=raw, value=again.value), *issues)
+    return PlaceResult(
+        value=again.value, raw=raw, issues=found, factor=factor_of(found), match=again.match
+    )
+
+
 @lru_cache(maxsize=4096)
 def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     """The place as written, with the units it names (see the module docstring).
@@ -246,6 +283,9 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
         near = near_communes(unit, commune) if commune and unit and not unit.ward else ()
         unverified = bool(commune and unit and not unit.ward and not near)
         if near:
+            repaired = _with_near_commune(raw, text, commune or "", near, on)
+            if repaired is not None:
+                return repaired
             nearest = ", ".join(near[:3])
             issues.append(issue("place.commune_unmatched", raw=raw, name=commune, near=nearest))
         if match.split_among:

@@ -2,10 +2,11 @@
 
 A value is compared with the wordings of ``data/terms.toml`` without tone marks or case.
 Written as listed: kept. The same letters as exactly one listed wording but other marks or
-stray punctuation ("Me", "Đột quy", "Đuối. nước"): the listed spelling is restored, with issue
-``term.repaired`` (so the field goes to review, with the raw text kept). A value that matches
-no wording is kept as read: the lists are an aid, not a limit; it is read with less certainty,
-by rule (``term.unlisted`` in ``RAISES``).
+stray punctuation ("Me", "Đột quy", "Đuối. nước"), figures OCR read for letters ("Suy t1m"),
+or, in a wording of five letters or more, one letter off ("Anh traj"): the listed spelling is
+restored, with issue ``term.repaired`` (so the field goes to review, with the raw text kept).
+A value that matches no wording is kept as read: the lists are an aid, not a limit; it is read
+with less certainty, by rule (``term.unlisted`` in ``RAISES``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from hotich.schema.normalize.result import Normalized, issue, normalized
 from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import clean_text, strip_accents
 
 TERM_KINDS = ("relationship", "cause_of_death")
+_FIGURES_FOR_LETTERS = str.maketrans({"1": "i", "0": "o", "|": "l"})
+"""No listed wording holds a figure: one there is a letter misread."""
+_ONE_OFF_LENGTH = 5
 
 
 @cache
@@ -44,7 +50,11 @@ def normalize_term(raw: str, kind: str) -> Normalized:
     exact, loose = _terms(kind)
     if text.lower() in exact:
         return normalized(text, raw)
-    candidates = loose.get(_key(text), ())
+    key = _key(text.translate(_FIGURES_FOR_LETTERS))
+    candidates = loose.get(key, ())
+    if not candidates and len(key.replace(" ", "")) >= _ONE_OFF_LENGTH:
+        near = {t for k, ts in loose.items() if Levenshtein.distance(key, k) == 1 for t in ts}
+        candidates = tuple(near)
     if len(candidates) == 1:
         (term,) = candidates
         value = term.upper() if text.isupper() else term

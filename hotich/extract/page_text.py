@@ -1,0 +1,110 @@
+"""The page's text as hotich keeps it: what OCR read, less the marks that are not writing, with
+the second reading of figures put in where it was preferred.
+
+A ledger page carries signatures, seals and rules as well as writing; Tesseract reads them as
+short runs of odd characters ("» 2", "®N DĐẦÂ»N") at low confidence. A line is left out of the
+text when its words' mean confidence is below :data:`NOISE_CONFIDENCE`, or below
+:data:`SHORT_CONFIDENCE` with no word longer than two characters: written lines of a ledger
+page hold labels and values, read with higher confidence and longer words. Only the page text
+is filtered; fields are extracted from everything OCR read.
+
+Where the second reading of a figures field was kept (:mod:`.reread`), its text replaces the
+first reading's in the page text, so the text and the fields agree.
+
+What is printed on the page (the national heading, the register's title, label and column
+wordings: :attr:`LabelSet.wordings`) is known; a run of words that is such a wording of two
+words or more but for marks, or, for ten letters or more, but for one letter ("Chất vào lúc"),
+is put back as printed (:func:`respell_printed`). Written values are never changed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from hotich.schema.entries import Entry
+from hotich.schema.ocr import OcrPage, OcrWord
+from hotich.schema.text import strip_accents
+
+NOISE_CONFIDENCE = 0.5
+SHORT_CONFIDENCE = 0.7
+
+
+def is_noise(words: Sequence[OcrWord]) -> bool:
+    """Whether a line of words is marks rather than writing (see the module docstring)."""
+    if not words:
+        return True
+    mean = sum(w.confidence for w in words) / len(words)
+    if mean < NOISE_CONFIDENCE:
+        return True
+    return mean < SHORT_CONFIDENCE and all(len(w.text) <= 2 for w in words)
+
+
+def readable_text(page: OcrPage) -> str:
+    """The page's lines in reading order, without those that are noise."""
+    return "\n".join(line.text for line in page.lines if not is_noise(line.words))
+
+
+def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) -> str:
+    """``text`` with each field's first reading replaced by the reading kept for it, where the
+    second reading of figures was preferred (its first occurrence on the page as a whole
+    token, field by field in order)."""
+    for old, new in zip(before, after, strict=True):
+        for name, field in new.fields.items():
+            first = old.fields.get(name)
+            if first is None or not first.raw or field.raw == first.raw or not field.raw:
+                continue
+            # the raw text of a field may have lost separators the page text kept ("15 - 99")
+            body = r"[\s\-–/.]*".join(re.escape(part) for part in first.raw.split())
+            token = re.compile(rf"(?<![\w/]){body}(?![\w/])")
+            text = token.sub(lambda _m, new_raw=field.raw: new_raw, text, count=1)
+    return text
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ONE_OFF_LETTERS = 10
+
+
+def _runs(wording: str) -> tuple[list[str], str]:
+    words = _WORD.findall(wording)
+    return [strip_accents(w) for w in words], wording
+
+
+def respell_printed(text: str, wordings: Iterable[str]) -> str:
+    """``text`` with every printed wording of two words or more that OCR misread put back as
+    printed (see the module docstring), line by line, longest wordings first."""
+    known = sorted(
+        (_runs(w) for w in wordings if len(_WORD.findall(w)) >= 2),
+        key=lambda run: -len(run[0]),
+    )
+    return "\n".join(_respell_line(line, known) for line in text.split("\n"))
+
+
+def _respell_line(line: str, known: list[tuple[list[str], str]]) -> str:
+    done: list[tuple[int, int]] = []
+    for keys, wording in known:
+        words = list(_WORD.finditer(line))
+        n = len(keys)
+        joined = "".join(keys)
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            start, end = run[0].start(), run[-1].end()
+            if any(start < b and a < end for a, b in done):
+                continue
+            written = [strip_accents(w[0]) for w in run]
+            same = written == keys
+            near = (
+                not same
+                and len(joined) >= _ONE_OFF_LETTERS
+                and Levenshtein.distance("".join(written), joined) == 1
+            )
+            if not (same or near):
+                continue
+            printed = wording.upper() if line[start:end].isupper() else wording
+            if line[start:end] != printed:
+                line = line[:start] + printed + line[end:]
+            done.append((start, start + len(printed)))
+            break
+    return line
