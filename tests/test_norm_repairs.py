@@ -261,7 +261,9 @@ def test_days_written_with_mung_read_back_without_issue() -> None:
         ),
     ],
 )
-def test_misread_letters_of_matched_places_are_respelled_with_an_issue(raw: str, value: str) -> None:
+def test_misread_letters_of_matched_places_are_respelled_with_an_issue(
+    raw: str, value: str
+) -> None:
     result = normalize_place(raw)
     assert result.value == value
     assert result.codes[0] == "place.ocr_repaired"

@@ -57,7 +57,10 @@ def test_the_second_reading_of_figures_replaces_the_first_in_the_text() -> None:
 
 def test_printed_wordings_misread_are_restored_and_values_are_not() -> None:
     wordings = load_labels("khai_tu").wordings
-    text = "SỐ ĐANG KY KHAI TƯ\nChất vào lúc: 19 giờ 25 phút\nHọ, chữ đệm, tên người chết: NGUYỄN VAN AN"
+    text = (
+        "SỐ ĐANG KY KHAI TƯ\nChất vào lúc: 19 giờ 25 phút\n"
+        "Họ, chữ đệm, tên người chết: NGUYỄN VAN AN"
+    )
     assert respell_printed(text, wordings) == (
         "SỔ ĐĂNG KÝ KHAI TỬ\nChết vào lúc: 19 giờ 25 phút\n"
         "Họ, chữ đệm, tên người chết: NGUYỄN VAN AN"

@@ -20,7 +20,7 @@ is put back as printed (:func:`respell_printed`). Written values are never chang
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -59,8 +59,13 @@ def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) 
             # the raw text of a field may have lost separators the page text kept ("15 - 99")
             body = r"[\s\-–/.]*".join(re.escape(part) for part in first.raw.split())
             token = re.compile(rf"(?<![\w/]){body}(?![\w/])")
-            text = token.sub(lambda _m, new_raw=field.raw: new_raw, text, count=1)
+            text = token.sub(_literal(field.raw), text, count=1)
     return text
+
+
+def _literal(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A replacement taken as it is (a backslash in it is no group reference)."""
+    return lambda _match: replacement
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
