@@ -274,3 +274,28 @@ def test_a_blank_date_of_birth_is_not_filled_from_the_words_but_an_unread_one_is
     checked = check_fields(blank.model_copy(update={"fields": fields}))
     dob = checked.fields["date_of_birth"]
     assert (dob.value, codes(dob)) == ("1998-03-15", ["ocr.unread", "date.figures_from_words"])
+
+
+def _words(*pairs: tuple[str, float]) -> list[OcrWord]:
+    return [
+        OcrWord(text=t, bbox=(20 * i, 0, 18, 10), confidence=c) for i, (t, c) in enumerate(pairs)
+    ]
+
+
+def test_stray_marks_after_a_value_are_dropped_and_the_field_goes_to_review() -> None:
+    # a seal and a signature read after the name, at near-zero confidence
+    words = _words(
+        ("HỒ", 0.93), ("MINH", 0.92), ("NAM", 0.9), ("MT", 0.0), ("ÿ", 0.0), ("thi", 0.02)
+    )
+    field = field_value("father_name", words, label_confidence=1.0)
+    assert (field.value, field.raw) == ("HỒ MINH NAM", "HỒ MINH NAM")
+    assert field.bbox == (0, 0, 58, 10)
+    assert not field.accepted(0.9)
+    # a blank field with only marks in it is blank, to be looked at
+    notes = field_value("notes", _words(("Sen", 0.11), ("ST", 0.0)), label_confidence=1.0)
+    assert notes.value == "" and not notes.accepted(0.9)
+    # a value word read with little confidence, followed by good words, is kept
+    kept = field_value(
+        "father_name", _words(("HỒ", 0.9), ("MTNH", 0.1), ("NAM", 0.9)), label_confidence=1.0
+    )
+    assert kept.raw == "HỒ MTNH NAM"

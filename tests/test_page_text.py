@@ -66,3 +66,12 @@ def test_printed_wordings_misread_are_restored_and_values_are_not() -> None:
         "Họ, chữ đệm, tên người chết: NGUYỄN VAN AN"
     )
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in wordings
+
+
+def test_stray_words_are_left_out_of_a_line_that_is_kept() -> None:
+    page = OcrPage(
+        width=100,
+        height=100,
+        lines=(_line(("Ghi", 0.93), ("chú:", 0.96), ("Sen", 0.11), ("ST", 0.0), ("RA", 0.0)),),
+    )
+    assert readable_text(page) == "Ghi chú:"

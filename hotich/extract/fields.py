@@ -48,21 +48,41 @@ def _confidence(value: float) -> float:
     return round(max(0.0, min(1.0, value)), 4)
 
 
+STRAY_CONFIDENCE = 0.2
+"""A word read with less confidence than this after the value is a stain, a seal's edge or a
+stroke of a signature, not writing (measured: such marks come out at 0.00–0.12)."""
+TRIMMED_CONFIDENCE = 0.85
+"""A field that had stray marks after it is read with at most this confidence: below the
+review threshold, so a person sees it."""
+
+
+def _without_strays(words: Sequence[OcrWord]) -> tuple[Sequence[OcrWord], bool]:
+    """``words`` without the stray marks read after the value (from the first word under
+    :data:`STRAY_CONFIDENCE` on, when two thirds of the words from there on are under it too);
+    whether any were dropped."""
+    for i, word in enumerate(words):
+        if word.confidence >= STRAY_CONFIDENCE:
+            continue
+        rest = words[i:]
+        if 3 * sum(w.confidence < STRAY_CONFIDENCE for w in rest) >= 2 * len(rest):
+            return words[:i], True
+    return words, False
+
+
 def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float) -> FieldValue:
     """The field as read from ``words`` (possibly none: printed but left blank)."""
+    words, trimmed = _without_strays(words)
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
     bbox = union_bbox([w.bbox for w in words])
     if not result.value and not result.issues:
-        return FieldValue(
-            value="",
-            raw=raw,
-            confidence=0.0
-            if field in ALWAYS_WRITTEN
-            else _confidence(min(BLANK_CONFIDENCE, label_confidence)),
-            bbox=bbox,
-        )
+        blank = 0.0 if field in ALWAYS_WRITTEN else min(BLANK_CONFIDENCE, label_confidence)
+        if trimmed:
+            blank = min(blank, TRIMMED_CONFIDENCE)
+        return FieldValue(value="", raw=raw, confidence=_confidence(blank), bbox=bbox)
     ocr_conf = min((w.confidence for w in words), default=0.0)
+    if trimmed:
+        ocr_conf = min(ocr_conf, TRIMMED_CONFIDENCE)
     return FieldValue(
         value=_value(result),
         raw=raw,

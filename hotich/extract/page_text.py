@@ -1,12 +1,13 @@
 """The page's text as hotich keeps it: what OCR read, less the marks that are not writing, with
 the second reading of figures put in where it was preferred.
 
-A ledger page carries signatures, seals and rules as well as writing; Tesseract reads them as
-short runs of odd characters ("» 2", "®N DĐẦÂ»N") at low confidence. A line is left out of the
-text when its words' mean confidence is below :data:`NOISE_CONFIDENCE`, or below
-:data:`SHORT_CONFIDENCE` with no word longer than two characters: written lines of a ledger
-page hold labels and values, read with higher confidence and longer words. Only the page text
-is filtered; fields are extracted from everything OCR read.
+A ledger page carries signatures, seals, stains and rules as well as writing; Tesseract reads
+them as short runs of odd characters ("» 2", "®N DĐẦÂ»N") at low confidence. A word read with
+less than :data:`~hotich.extract.fields.STRAY_CONFIDENCE` is left out, and so is a line when
+its words' mean confidence is below :data:`NOISE_CONFIDENCE`, or below :data:`SHORT_CONFIDENCE`
+with no word longer than two characters: written lines of a ledger page hold labels and
+values, read with higher confidence and longer words. Fields are extracted from everything OCR
+read (:func:`~hotich.extract.fields.field_value` drops stray marks after a value itself).
 
 Where the second reading of a figures field was kept (:mod:`.reread`), its text replaces the
 first reading's in the page text, so the text and the fields agree.
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from hotich.extract.fields import STRAY_CONFIDENCE
 from hotich.schema.entries import Entry
 from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.text import strip_accents
@@ -42,9 +44,16 @@ def is_noise(words: Sequence[OcrWord]) -> bool:
     return mean < SHORT_CONFIDENCE and all(len(w.text) <= 2 for w in words)
 
 
+def writing(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """``words`` without the stray marks among them (see :data:`STRAY_CONFIDENCE`)."""
+    return [w for w in words if w.confidence >= STRAY_CONFIDENCE]
+
+
 def readable_text(page: OcrPage) -> str:
-    """The page's lines in reading order, without those that are noise."""
-    return "\n".join(line.text for line in page.lines if not is_noise(line.words))
+    """The page's lines in reading order, without stray marks and without the lines that are
+    noise."""
+    lines = (writing(line.words) for line in page.lines)
+    return "\n".join(" ".join(w.text for w in words) for words in lines if not is_noise(words))
 
 
 def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) -> str:

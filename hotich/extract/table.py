@@ -15,7 +15,7 @@ from hotich.extract.fields import field_value
 from hotich.extract.grid import Grid, ink_share
 from hotich.extract.labels import LabelSet, norm_token
 from hotich.extract.normalize_extra import refine
-from hotich.extract.page_text import is_noise
+from hotich.extract.page_text import is_noise, writing
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
 from hotich.schema.ocr import OcrPage, OcrWord
@@ -171,6 +171,6 @@ def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:
 
     # Text outside the grid (the title above the table) comes first, line by line; marks that
     # are not writing (a signature, a seal) are left out.
-    head = [[w for w in line.words if not inside(w)] for line in page.lines]
+    head = [writing([w for w in line.words if not inside(w)]) for line in page.lines]
     kept = [" ".join(w.text for w in words) for words in head if not is_noise(words)]
     return "\n".join(kept + lines)
