@@ -155,3 +155,14 @@ def test_a_first_column_of_registration_numbers_is_the_number_whatever_its_heade
         [["LÊ VĂN AN", "12", "Nam"], ["ĐỖ THỊ BÌNH", "13", "Nữ"]],
     )
     assert all("register_number" not in e.values() for e in entries)
+
+
+def test_a_damaged_header_gets_the_column_its_place_leaves_and_takes_no_other() -> None:
+    """The husband's residence header is faded to "ơi thườn trú c ồn": close to the wife's
+    residence too, but her column matches hers exactly, and the page order leaves the
+    husband's for it."""
+    headers = ["Họ tên chồng", "ơi thườn trú c ồn", "Họ tên vợ", "Nơi thường trú của vợ"]
+    rows = [["LÊ VĂN AN", "thôn 5, xã An", "ĐỖ THỊ BÌNH", "thôn 6, xã An"]]
+    (entry,) = _read("ket_hon", headers, rows)
+    assert entry.values()["husband_residence"] == "thôn 5, xã An"
+    assert entry.values()["wife_residence"] == "thôn 6, xã An"

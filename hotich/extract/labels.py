@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,6 +15,8 @@ from hotich.schema.registers import RegisterType
 from hotich.schema.text import strip_accents
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_GAP_LETTERS = 6
+"""A damaged header is named from the columns' order only if this many letters are left."""
 
 
 def tokens(text: str) -> list[str]:
@@ -69,12 +72,12 @@ class LabelSet:
         pairs = [(variant, label) for label in self.labels for variant in label.variants]
         return sorted(pairs, key=lambda pair: (-len(pair[0]), -len("".join(pair[0]))))
 
-    def match_column(self, header: str, *, min_score: float = 80.0) -> str | None:
-        """The field whose header wording best matches ``header`` (None if none is close)."""
+    def column_scores(self, header: str) -> dict[str, float]:
+        """How well ``header`` matches each column's wording (0–100), per field."""
         text = " ".join(tokens(header))
+        scores: dict[str, float] = {}
         if not text:
-            return None
-        best, best_score = None, min_score
+            return scores
         for column in self.columns:
             for variant in column.variants:
                 wording = " ".join(variant)
@@ -82,9 +85,45 @@ class LabelSet:
                 if len(text) >= 4 and len(text) < len(wording):
                     # OCR may drop the second line of a wrapped header ("Giới | tính").
                     score = max(score, 0.9 * fuzz.partial_ratio(text, wording))
-                if score > best_score:
-                    best, best_score = column.field, score
-        return best
+                scores[column.field] = max(score, scores.get(column.field, 0.0))
+        return scores
+
+    def match_column(self, header: str, *, min_score: float = 80.0) -> str | None:
+        """The field whose header wording best matches ``header`` (None if none is close)."""
+        scores = self.column_scores(header)
+        best = max(scores, key=lambda f: scores[f], default=None)
+        return best if best is not None and scores[best] > min_score else None
+
+    def match_columns(
+        self, headers: Sequence[str], *, min_score: float = 80.0, gap_score: float = 45.0
+    ) -> dict[int, str]:
+        """The field of each column of a table, from its header wording (see
+        :func:`hotich.extract.table`): first the closest matches, each field and column once,
+        best first; then columns whose header is too damaged to match alone ("ơi thườn trú c
+        ồn") get a field that the page order of the columns leaves for them, if their header
+        is still nearer to it than ``gap_score`` and has :data:`_GAP_LETTERS` letters left."""
+        scores = [self.column_scores(h) for h in headers]
+        pairs = sorted(
+            ((score, c, field) for c, row in enumerate(scores) for field, score in row.items()),
+            key=lambda p: (-p[0], p[1]),
+        )
+        out: dict[int, str] = {}
+        for score, c, field in pairs:
+            if score > min_score and c not in out and field not in out.values():
+                out[c] = field
+        order = [column.field for column in self.columns]
+        if len(set(order)) != len(order) or not out:
+            return out
+        for c in range(len(headers)):
+            if c in out or len("".join(tokens(headers[c]))) < _GAP_LETTERS:
+                continue  # a header of a few letters matches anything a little
+            left = max((order.index(out[k]) for k in out if k < c), default=-1)
+            right = min((order.index(out[k]) for k in out if k > c), default=len(order))
+            between = [f for f in order[left + 1 : right] if f not in out.values()]
+            best = max(between, key=lambda f: scores[c].get(f, 0.0), default=None)
+            if best is not None and scores[c].get(best, 0.0) >= gap_score:
+                out[c] = best
+        return out
 
 
 @cache

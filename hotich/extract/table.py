@@ -65,12 +65,8 @@ def _header(
     n_rows, n_cols = len(grid.rows) - 1, len(grid.cols) - 1
     best: tuple[int, dict[int, str]] = (0, {})
     for r in range(min(3, n_rows)):
-        columns: dict[int, str] = {}
-        for c in range(n_cols):
-            text = " ".join(w.text for w in cells.get((r, c), []))
-            name = labels.match_column(text)
-            if name and name not in columns.values():
-                columns[c] = name
+        headers = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(n_cols)]
+        columns = labels.match_columns(headers)
         if len(columns) >= 3:
             return r, columns
         if len(columns) > len(best[1]):
