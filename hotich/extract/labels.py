@@ -99,20 +99,32 @@ class LabelSet:
     ) -> dict[int, str]:
         """The field of each column of a table, from its header wording (see
         :func:`hotich.extract.table`): first the closest matches, each field and column once,
-        best first; then columns whose header is too damaged to match alone ("ơi thườn trú c
-        ồn") get a field that the page order of the columns leaves for them, if their header
-        is still nearer to it than ``gap_score`` and has :data:`_GAP_LETTERS` letters left."""
+        best first, in the order the columns are printed in; then columns whose header is too
+        damaged to match alone ("ơi thườn trú c ồn") get a field that the page order of the
+        columns leaves for them, if their header is still nearer to it than ``gap_score`` and
+        has :data:`_GAP_LETTERS` letters left."""
         scores = [self.column_scores(h) for h in headers]
         pairs = sorted(
             ((score, c, field) for c, row in enumerate(scores) for field, score in row.items()),
             key=lambda p: (-p[0], p[1]),
         )
+        order = [column.field for column in self.columns]
+        rank = {field: k for k, field in enumerate(order)} if len(set(order)) == len(order) else {}
+
+        def in_order(c: int, field: str, out: dict[int, str]) -> bool:
+            """Whether ``field`` in column ``c`` keeps the page order of the columns named."""
+            k = rank.get(field)
+            if k is None:
+                return True
+            return all((rank.get(f, k) < k) == (col < c) for col, f in out.items())
+
         out: dict[int, str] = {}
         for score, c, field in pairs:
-            if score > min_score and c not in out and field not in out.values():
+            if score <= min_score or c in out or field in out.values():
+                continue
+            if in_order(c, field, out):
                 out[c] = field
-        order = [column.field for column in self.columns]
-        if len(set(order)) != len(order) or not out:
+        if not rank or not out:
             return out
         for c in range(len(headers)):
             if c in out or len("".join(tokens(headers[c]))) < _GAP_LETTERS:
