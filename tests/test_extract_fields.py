@@ -299,3 +299,11 @@ def test_stray_marks_after_a_value_are_dropped_and_the_field_goes_to_review() ->
         "father_name", _words(("HỒ", 0.9), ("MTNH", 0.1), ("NAM", 0.9)), label_confidence=1.0
     )
     assert kept.raw == "HỒ MTNH NAM"
+
+
+def test_torn_edge_marks_at_the_ends_of_a_value_are_dropped() -> None:
+    field = field_value(
+        "mother_birth_year", _words(("1960", 0.96), ("|", 0.82)), label_confidence=1
+    )
+    assert (field.value, field.raw) == ("1960", "1960")
+    assert not field.accepted(0.9)

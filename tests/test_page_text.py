@@ -75,3 +75,15 @@ def test_stray_words_are_left_out_of_a_line_that_is_kept() -> None:
         lines=(_line(("Ghi", 0.93), ("chú:", 0.96), ("Sen", 0.11), ("ST", 0.0), ("RA", 0.0)),),
     )
     assert readable_text(page) == "Ghi chú:"
+
+
+def test_torn_edges_read_as_bars_and_brackets_are_left_out() -> None:
+    page = OcrPage(
+        width=100,
+        height=100,
+        lines=(
+            _line(("(", 0.85), ("Họ", 0.96), ("tên:", 0.96), ("AN", 0.9), ("|", 0.82)),
+            _line(("|", 0.9)),
+        ),
+    )
+    assert readable_text(page) == "Họ tên: AN"

@@ -56,10 +56,23 @@ TRIMMED_CONFIDENCE = 0.85
 review threshold, so a person sees it."""
 
 
+def is_mark(word: OcrWord) -> bool:
+    """A "word" without a letter or figure: a torn edge or a rule read as "|", "(", "«"."""
+    return not any(ch.isalnum() for ch in word.text)
+
+
 def _without_strays(words: Sequence[OcrWord]) -> tuple[Sequence[OcrWord], bool]:
     """``words`` without the stray marks read after the value (from the first word under
-    :data:`STRAY_CONFIDENCE` on, when two thirds of the words from there on are under it too);
-    whether any were dropped."""
+    :data:`STRAY_CONFIDENCE` on, when two thirds of the words from there on are under it too,
+    and marks without a letter or figure at either end); whether any were dropped."""
+    start, end = 0, len(words)
+    while start < end and is_mark(words[start]):
+        start += 1
+    while end > start and is_mark(words[end - 1]):
+        end -= 1
+    if (start, end) != (0, len(words)):
+        kept, _ = _without_strays(words[start:end])
+        return kept, True
     for i, word in enumerate(words):
         if word.confidence >= STRAY_CONFIDENCE:
             continue
