@@ -121,7 +121,7 @@ def test_styles_are_idempotent_and_reversible(name: str) -> None:
     # Random letters may look like a misread surname, and after a listed surname like misread
     # or impossible syllables; nothing else may be flagged.
     surname = {"name.surname_repaired", "name.surname_unusual"}
-    syllables = {"name.impossible_syllable", "name.syllable_repaired"}
+    syllables = {"name.impossible_syllable", "name.syllable_repaired", "name.one_word"}
     assert set(normalize_name(name).codes) <= {"name.mixed_case", *surname, *syllables}
 
 

@@ -22,7 +22,10 @@ from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.registers import FIELDS
 
 BLANK_INK = 0.002
-"""A cell with less ink than this share of its pixels is blank."""
+"""A row whose cells all have less ink than this share of their pixels is blank."""
+FAINT_INK = 0.0005
+"""A cell with this share of ink or more, in which OCR read nothing, holds something a person
+must look at (faded figures come out at 0.07–0.09 %, a blank cell at 0)."""
 
 
 Cells = dict[tuple[int, int], list[OcrWord]]
@@ -129,7 +132,7 @@ def extract_table(
         for c, name in columns.items():
             words = cells.get((r, c), [])
             value = refine(name, field_value(name, words, label_confidence=1.0))
-            if not words and inked[c] >= BLANK_INK:
+            if not words and inked[c] >= FAINT_INK:
                 # Ink in the cell but nothing read: never pass that off as a blank field.
                 value = FieldValue(
                     value="",

@@ -6,7 +6,8 @@ Both are the same name. ``style="keep"`` (the default, setting ``name_tone_style
 name as written, as the contract asks ("names as written"); "old" or "new" rewrites every such
 syllable to one style, which is a convention, not a correction, so it adds no issue.
 
-Issues: ``name.bad_chars`` for characters no Vietnamese name can hold (digits, punctuation,
+Issues: ``name.one_word`` for a name read as one word (a surname or given name lost);
+``name.bad_chars`` for characters no Vietnamese name can hold (digits, punctuation,
 letters of other alphabets such as ö, ñ, č that OCR emits); ``name.mixed_case`` for a word
 whose case is neither upper, lower nor capitalized ("NGUYễN"), or a word in lower case in a
 name in capitals, a sign of misread letters; ``name.impossible_syllable`` for a word no
@@ -123,6 +124,8 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         issues.append(issue("name.bad_chars", raw=raw, chars="".join(bad)))
     if any(_mixed_case(w) for w in text.split()) or _odd_word_case(text):
         issues.append(issue("name.mixed_case", raw=raw))
+    if not typed and len(_WORD.findall(text)) == 1:
+        issues.append(issue("name.one_word", raw=raw))
     odd = _impossible_syllables(text)
     if odd:
         issues.append(issue("name.impossible_syllable", raw=raw, words=", ".join(odd)))

@@ -10,6 +10,7 @@ data file ``historic_provinces.toml``) are matched through their surviving distr
 
 Issues, never a silent guess:
 ``place.unmatched`` no province can be recognised at all;
+``place.truncated`` the text ends with a unit type word and no name ("…, tỉnh"): its end lost;
 ``place.district_unmatched`` a district is named (huyện …) but no such unit exists in the
 province found;
 ``place.commune_unmatched`` a commune is named (xã …) that is not in the district (or new
@@ -71,6 +72,7 @@ _ABBREVIATIONS = (
 )
 _UNIT_WORDS = "huyện|quận|thị xã|thành phố|tỉnh|huyen|quan|thi xa|thanh pho|tinh"
 _STOP = rf"(?=\s*[,;]|\s*$|\s+(?:{_UNIT_WORDS})\b)"
+_TRUNCATED = re.compile(rf"(?i)(?:^|[\s,])(?:xã|phường|thị trấn|{_UNIT_WORDS})\s*[,.;]?\s*$")
 _COMMUNE = re.compile(rf"(?i)\b(xã|phường|thị trấn|đặc khu)\s+(.+?){_STOP}")
 _DISTRICT = re.compile(rf"(?i)\b(huyện|quận|thị xã)\s+(.+?){_STOP}")
 _COMMUNE_LOOSE = re.compile(rf"(?i)\b(xa|phuong|thi tran)\s+(.+?){_STOP}")
@@ -272,6 +274,8 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
         return PlaceResult(value="", raw=raw)
     expanded = expand_abbreviations(text)
     match, issues = _pick(expanded, on)
+    if _TRUNCATED.search(expanded):
+        issues.append(issue("place.truncated", raw=raw))
     commune, district = _named(expanded)
     unverified = False
     if match is None:

@@ -60,6 +60,7 @@ FACTORS: dict[str, float] = {
     "name.bad_chars": 0.6,
     "name.mixed_case": 0.8,
     "name.impossible_syllable": 0.6,
+    "name.one_word": 0.6,  # "ỀN": a surname or given name lost
     # Relationship, cause of death: a listed wording's tone marks restored.
     "term.repaired": 0.8,  # "LƯC": no syllable ends in c under that tone
     "name.surname_repaired": 0.8,  # "PHAM" read for PHẠM: marks restored from the surname list
@@ -69,6 +70,7 @@ FACTORS: dict[str, float] = {
     # Places. The value stays the text as written; the issue says what could not be matched.
     "place.ocr_repaired": 0.85,  # tone marks of a matched unit's name restored
     "place.unmatched": 0.6,
+    "place.truncated": 0.6,  # "…, huyện Ý Yên, tỉnh": the end of the address lost
     "place.district_unmatched": 0.7,
     "place.commune_unmatched": 0.7,
     "place.split": 0.9,  # the old commune is split among new ones: which one is for a person
