@@ -215,3 +215,21 @@ def test_a_turned_page_reads_as_its_upright_scan(tmp_path: Path) -> None:
         read[quarters] = [{k: v or "" for k, v in e.values().items()} for e in result.entries]
     assert len(read[0]) == 1 and sum(bool(v) for v in read[0][0].values()) >= 8
     assert read[1] == read[0] and read[2] == read[0] and read[3] == read[0]
+
+
+def test_a_table_of_short_figures_upside_down_is_told_by_where_the_rows_are_written() -> None:
+    """Entries are written from the top of their ruled row down: the writing's centre sits in
+    the upper part of an upright table's rows, the lower part of an upside-down one's."""
+    from hotich.pipeline.orient import _cell_position
+
+    strokes = np.zeros((400, 600), np.uint8)
+    writing = np.zeros_like(strokes)
+    for top in range(20, 380, 80):
+        strokes[top : top + 2, :] = 1  # a rule
+        writing[top + 8 : top + 28, 40:300] = 1  # the entry, at the top of its row
+    strokes |= writing
+    upright = _cell_position(strokes, writing)
+    upside_down = _cell_position(np.flipud(strokes), np.flipud(writing))
+    assert upright is not None and upright < 0.4
+    assert upside_down is not None and upside_down > 0.6
+    assert _cell_position(writing, writing) is None  # no rules: nothing to say

@@ -17,6 +17,11 @@ answers from the writing itself, on a small copy of the page, in two steps:
    and the dot below). The levelled page is cut into words, and each word's ink is weighed
    above and below its densest band of rows.
 
+   Where that is not clear (a table of short figures, read in italic), a ruled table says it
+   instead: entries are written from the top of their row down, so the writing's centre sits
+   in the upper part of the rows of an upright page (:func:`_cell_position`); a page without
+   ruled rows is then judged on a weaker balance (:data:`WEAK_BALANCE`).
+
 When the page holds too little writing to tell, it is left as it is (0).
 """
 
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Final
 
 import cv2
@@ -49,6 +55,16 @@ MIN_BALANCE: Final = 0.2
 upside down. Upright pages measure 0.6–0.85 on forms, but only 0.05–0.2 on some tables of short
 figures, where the sign can be wrong: below this margin the page is taken as scanned (a page
 wrongly turned loses every entry; one left upside down is the state before this stage)."""
+WEAK_BALANCE: Final = 0.08
+"""On a page without ruled rows (a form), the least excess of ink below the letters to turn
+it upside down when :data:`MIN_BALANCE` is not reached: some forms of typed capitals measure
+only 0.1–0.2 upright."""
+MIN_CELL_SHIFT: Final = 0.1
+"""In a ruled table, how far the writing's centre must sit below the middle of its rows (as a
+share of the row's height) to turn the page upside down: entries are written from the top of
+their row down, so upright pages measure 0.25–0.4 (the centre in the upper part)."""
+MIN_RULE: Final = 0.5
+"""A row of the (levelled) page with strokes across this share of its width is a rule."""
 MIN_WORDS: Final = 5
 """Fewer words than this tell nothing about up and down."""
 _MAX_POINTS: Final = 10_000
@@ -76,7 +92,17 @@ def estimate_orientation(gray: np.ndarray) -> int:
     sideways = top_bottom > SIDEWAYS_MARGIN * left_right
     angle = _line_angle(_points(writing), 90.0 if sideways else 0.0)
     # Turned so that the lines are level: the page is then upright or upside down.
-    upside_down = _balance(_turn(writing, -angle)) < -MIN_BALANCE
+    level = _turn(writing, -angle)
+    balance = _balance(level)
+    upside_down = balance < 0
+    if abs(balance) < MIN_BALANCE:
+        # Short figures in a table: where the writing sits in the ruled rows says it; on a
+        # page without ruled rows, a weaker balance is enough.
+        position = _cell_position(_turn(strokes, -angle), level)
+        if position is not None and abs(position - 0.5) >= MIN_CELL_SHIFT:
+            upside_down = position > 0.5
+        else:
+            upside_down = position is None and balance <= -WEAK_BALANCE
     return int((-90 * sideways + 180 * upside_down) % 360)
 
 
@@ -182,6 +208,31 @@ def _turn(mask: np.ndarray, deg: float) -> np.ndarray:
     if deg == 0:
         return mask
     return (rotate(mask * 255, deg, border=0) > 127).astype(np.uint8)
+
+
+def _cell_position(strokes: np.ndarray, writing: np.ndarray) -> float | None:
+    """Where the writing sits between the horizontal rules of a table, from 0 (at the rule
+    above) to 1 (at the rule below), weighted by ink; None when the page has no ruled rows."""
+    across = np.count_nonzero(strokes, axis=1)
+    rules = np.flatnonzero(across >= MIN_RULE * strokes.shape[1])
+    if len(rules) < 3:
+        return None
+    # One y per rule (a rule is a few rows thick), then the bands between them.
+    ys = [int(r[len(r) // 2]) for r in np.split(rules, np.flatnonzero(np.diff(rules) > 2) + 1)]
+    ink_rows = np.count_nonzero(writing, axis=1).astype(np.float64)
+    total = weighted = 0.0
+    for top, bottom in pairwise(ys):
+        height = bottom - top
+        if height < 12:  # too low for a row of entries
+            continue
+        band = ink_rows[top + 3 : bottom - 2]
+        ink = float(band.sum())
+        if ink == 0:
+            continue
+        centre = float(np.dot(band, np.arange(3, 3 + len(band)))) / ink
+        weighted += ink * centre / height
+        total += ink
+    return weighted / total if total else None
 
 
 def _balance(ink: np.ndarray) -> float:
