@@ -67,6 +67,8 @@ bench: install
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/stages.py
+	$(BIN)/python benchmarks/orientation.py
+	$(BIN)/python benchmarks/inconsistencies.py
 
 clean:
 	rm -rf $(DEMO) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
