@@ -23,8 +23,10 @@ at the district; but nothing confirms its spelling either, so its confidence is 
 rule (``place.commune_unverified`` in ``RAISES``), which sends it to review;
 ``place.ocr_repaired`` tone marks of a matched unit's name or of a common place word were
 misread and are restored (:mod:`.place_spelling`): the value is the text so spelled;
-``place.split`` the old commune was split among several new ones (all are listed);
 ``place.historic_split`` a dissolved province whose successor the text does not settle.
+An old commune split among several new ones in 2025 is no issue: the place is recorded as
+written, which is right; the new communes it went to are in the match (``split_among``), for
+whatever maps old places to new ones to offer a person, with no guess made.
 A place with neither marker nor unit below the province (a hospital in Hà Nội) is fine at
 province level. Registrations on or after the reform date are read as new units first.
 """
@@ -292,10 +294,6 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
                 return repaired
             nearest = ", ".join(near[:3])
             issues.append(issue("place.commune_unmatched", raw=raw, name=commune, near=nearest))
-        if match.split_among:
-            names = ", ".join(u.ward or "" for u in match.split_among)
-            old = match.legacy.ward if match.legacy else ""
-            issues.append(issue("place.split", raw=raw, old=old, candidates=names))
     value = respell_place(text, (match.legacy, match.current) if match else ())
     if value != text:
         issues.insert(0, issue("place.ocr_repaired", raw=raw, value=value))

@@ -73,7 +73,6 @@ FACTORS: dict[str, float] = {
     "place.truncated": 0.6,  # "…, huyện Ý Yên, tỉnh": the end of the address lost
     "place.district_unmatched": 0.7,
     "place.commune_unmatched": 0.7,
-    "place.split": 0.9,  # the old commune is split among new ones: which one is for a person
     "place.historic_split": 0.9,
     # Entry-level consistency: put on every field taking part in the conflict.
     "consistency.registration_before_birth": 0.6,
