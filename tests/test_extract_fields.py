@@ -291,6 +291,8 @@ def test_stray_marks_after_a_value_are_dropped_and_the_field_goes_to_review() ->
     assert (field.value, field.raw) == ("HỒ MINH NAM", "HỒ MINH NAM")
     assert field.bbox == (0, 0, 58, 10)
     assert not field.accepted(0.9)
+    (issue,) = field.issues  # what OCR read is not lost: the marks are named
+    assert issue.code == "ocr.stray_dropped" and "MT ÿ thi" in issue.message
     # a blank field with only marks in it is blank, to be looked at
     notes = field_value("notes", _words(("Sen", 0.11), ("ST", 0.0)), label_confidence=1.0)
     assert notes.value == "" and not notes.accepted(0.9)

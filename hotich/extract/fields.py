@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from hotich.extract.normalize import Normalized, normalize, strip_leaders
+from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue
 from hotich.schema.normalize import (
     FIELD_KINDS,
@@ -50,7 +51,8 @@ def _confidence(value: float) -> float:
 
 STRAY_CONFIDENCE = 0.2
 """A word read with less confidence than this after the value is a stain, a seal's edge or a
-stroke of a signature, not writing (measured: such marks come out at 0.00–0.12)."""
+stroke of a signature, not writing (measured: such marks come out at 0.00–0.12). Marks left
+out of a value are named in the issue ``ocr.stray_dropped``, so nothing OCR read is lost."""
 TRIMMED_CONFIDENCE = 0.85
 """A field that had stray marks after it is read with at most this confidence: below the
 review threshold, so a person sees it."""
@@ -82,9 +84,18 @@ def _without_strays(words: Sequence[OcrWord]) -> tuple[Sequence[OcrWord], bool]:
     return words, False
 
 
+def _strays_issue(read: Sequence[OcrWord], kept: Sequence[OcrWord]) -> Issue:
+    """The issue naming the marks left out of a value (what OCR read is never lost)."""
+    ids = {id(w) for w in kept}
+    marks = clean_text(" ".join(w.text for w in read if id(w) not in ids))
+    return Issue(code="ocr.stray_dropped", message=t("issue.ocr.stray_dropped", marks=marks))
+
+
 def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float) -> FieldValue:
     """The field as read from ``words`` (possibly none: printed but left blank)."""
+    read = words
     words, trimmed = _without_strays(words)
+    stray = (_strays_issue(read, words),) if trimmed else ()
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
     bbox = union_bbox([w.bbox for w in words])
@@ -92,7 +103,9 @@ def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float
         blank = 0.0 if field in ALWAYS_WRITTEN else min(BLANK_CONFIDENCE, label_confidence)
         if trimmed:
             blank = min(blank, TRIMMED_CONFIDENCE)
-        return FieldValue(value="", raw=raw, confidence=_confidence(blank), bbox=bbox)
+        return FieldValue(
+            value="", raw=raw, confidence=_confidence(blank), bbox=bbox, issues=stray
+        )
     ocr_conf = min((w.confidence for w in words), default=0.0)
     if trimmed:
         ocr_conf = min(ocr_conf, TRIMMED_CONFIDENCE)
@@ -101,7 +114,7 @@ def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float
         raw=raw,
         confidence=_confidence(result.confidence(ocr_conf)),
         bbox=bbox,
-        issues=result.issues,
+        issues=(*result.issues, *stray),
     )
 
 
