@@ -49,6 +49,7 @@ def _confidence(value: float) -> float:
     return round(max(0.0, min(1.0, value)), 4)
 
 
+_FIGURES = frozenset({"register_number", "date", "year", "personal_id"})
 STRAY_CONFIDENCE = 0.2
 """A word read with less confidence than this after the value is a stain, a seal's edge or a
 stroke of a signature, not writing (measured: such marks come out at 0.00–0.12). Marks left
@@ -58,28 +59,44 @@ TRIMMED_CONFIDENCE = 0.85
 review threshold, so a person sees it."""
 
 
+_LEADER_CHARS = frozenset(".…_-–,:;·")
+
+
 def is_mark(word: OcrWord) -> bool:
-    """A "word" without a letter or figure: a torn edge or a rule read as "|", "(", "«"."""
-    return not any(ch.isalnum() for ch in word.text)
+    """A "word" without a letter or figure: a torn edge or a rule read as "|", "(", "«"
+    (what is left of a dotted fill-in line, "....", is not one: normalizers strip it)."""
+    text = word.text
+    return not any(ch.isalnum() for ch in text) and not set(text) <= _LEADER_CHARS
 
 
-def _without_strays(words: Sequence[OcrWord]) -> tuple[Sequence[OcrWord], bool]:
-    """``words`` without the stray marks read after the value (from the first word under
-    :data:`STRAY_CONFIDENCE` on, when two thirds of the words from there on are under it too,
-    and marks without a letter or figure at either end); whether any were dropped."""
+def without_strays(
+    words: Sequence[OcrWord], *, figures: bool = False
+) -> tuple[Sequence[OcrWord], bool]:
+    """``words`` without the stray marks read with the value; whether any were dropped.
+
+    Marks without a letter or figure (:func:`is_mark`) at either end go; so do the last words
+    from the first of them under :data:`STRAY_CONFIDENCE` on, when there are two or more and
+    two thirds of them are under it (a seal or a stain read as several words; one word read
+    with little confidence is more often a real one). Figures are never taken for marks: they
+    are read a second time (:mod:`.reread`) instead.
+    """
     start, end = 0, len(words)
     while start < end and is_mark(words[start]):
         start += 1
     while end > start and is_mark(words[end - 1]):
         end -= 1
     if (start, end) != (0, len(words)):
-        kept, _ = _without_strays(words[start:end])
+        kept, _ = without_strays(words[start:end], figures=figures)
         return kept, True
+    if figures:
+        return words, False
     for i, word in enumerate(words):
         if word.confidence >= STRAY_CONFIDENCE:
             continue
         rest = words[i:]
-        if 3 * sum(w.confidence < STRAY_CONFIDENCE for w in rest) >= 2 * len(rest):
+        if len(rest) >= 2 and 3 * sum(w.confidence < STRAY_CONFIDENCE for w in rest) >= 2 * len(
+            rest
+        ):
             return words[:i], True
     return words, False
 
@@ -91,10 +108,15 @@ def _strays_issue(read: Sequence[OcrWord], kept: Sequence[OcrWord]) -> Issue:
     return Issue(code="ocr.stray_dropped", message=t("issue.ocr.stray_dropped", marks=marks))
 
 
-def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float) -> FieldValue:
-    """The field as read from ``words`` (possibly none: printed but left blank)."""
+def field_value(
+    field: str, words: Sequence[OcrWord], *, label_confidence: float, strays: bool = True
+) -> FieldValue:
+    """The field as read from ``words`` (possibly none: printed but left blank); ``strays``:
+    leave out stray marks read with it (see :func:`without_strays`)."""
     read = words
-    words, trimmed = _without_strays(words)
+    trimmed = False
+    if strays:
+        words, trimmed = without_strays(words, figures=FIELD_KINDS.get(field) in _FIGURES)
     stray = (_strays_issue(read, words),) if trimmed else ()
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
@@ -103,9 +125,7 @@ def field_value(field: str, words: Sequence[OcrWord], *, label_confidence: float
         blank = 0.0 if field in ALWAYS_WRITTEN else min(BLANK_CONFIDENCE, label_confidence)
         if trimmed:
             blank = min(blank, TRIMMED_CONFIDENCE)
-        return FieldValue(
-            value="", raw=raw, confidence=_confidence(blank), bbox=bbox, issues=stray
-        )
+        return FieldValue(value="", raw=raw, confidence=_confidence(blank), bbox=bbox, issues=stray)
     ocr_conf = min((w.confidence for w in words), default=0.0)
     if trimmed:
         ocr_conf = min(ocr_conf, TRIMMED_CONFIDENCE)

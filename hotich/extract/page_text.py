@@ -2,14 +2,13 @@
 the second reading of figures put in where it was preferred.
 
 A ledger page carries signatures, seals, stains and rules as well as writing; Tesseract reads
-them as short runs of odd characters ("» 2", "®N DĐẦÂ»N") at low confidence. A word read with
-less than :data:`~hotich.extract.fields.STRAY_CONFIDENCE` is left out, and so is a line when
-its words' mean confidence is below :data:`NOISE_CONFIDENCE`, or below :data:`SHORT_CONFIDENCE`
-with no word longer than two characters, or when it holds no letter or figure at all ("|":
-a torn edge); marks without a letter or figure at either end of a line go too. Written lines
-of a ledger page hold labels and values, read with higher confidence and longer words. Fields
-are extracted from everything OCR read (:func:`~hotich.extract.fields.field_value` drops such
-marks at the ends of a value itself).
+them as short runs of odd characters ("» 2", "®N DĐẦÂ»N") at low confidence. The stray marks at
+either end of a line are left out as they are around a value
+(:func:`~hotich.extract.fields.without_strays`), and so is a whole line when its words' mean
+confidence is below :data:`NOISE_CONFIDENCE`, or below :data:`SHORT_CONFIDENCE` with no word
+longer than two characters, or when it holds no letter or figure at all ("|": a torn edge).
+Written lines of a ledger page hold labels and values, read with higher confidence and longer
+words.
 
 Where the second reading of a figures field was kept (:mod:`.reread`), its text replaces the
 first reading's in the page text, so the text and the fields agree.
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from hotich.extract.fields import STRAY_CONFIDENCE, is_mark
+from hotich.extract.fields import is_mark, without_strays
 from hotich.schema.entries import Entry
 from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.text import strip_accents
@@ -47,15 +46,11 @@ def is_noise(words: Sequence[OcrWord]) -> bool:
 
 
 def writing(words: Sequence[OcrWord]) -> list[OcrWord]:
-    """``words`` without the stray marks among them (see :data:`STRAY_CONFIDENCE`), and
-    without marks that hold no letter or figure at either end of the line ("|", "(")."""
-    kept = [w for w in words if w.confidence >= STRAY_CONFIDENCE]
-    start, end = 0, len(kept)
-    while start < end and is_mark(kept[start]):
-        start += 1
-    while end > start and is_mark(kept[end - 1]):
-        end -= 1
-    return kept[start:end]
+    """``words`` without the stray marks read at the end of the line, and without marks that
+    hold no letter or figure at either end ("|", "("), as for a value
+    (:func:`~hotich.extract.fields.without_strays`)."""
+    kept, _ = without_strays(words)
+    return list(kept)
 
 
 def readable_text(page: OcrPage) -> str:

@@ -270,7 +270,8 @@ def reread_entries(
             again = words.get((k, name))
             if again is None:
                 continue
-            second = refine(name, field_value(name, again, label_confidence=1.0))
+            # the figures model's confidences are low whatever it reads: no word is a stray
+            second = refine(name, field_value(name, again, label_confidence=1.0, strays=False))
             fields[name] = choose(name, field, second)
         out.append(entry.model_copy(update={"fields": fields}))
     return out

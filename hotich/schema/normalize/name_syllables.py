@@ -99,7 +99,7 @@ def _fit(word: str, middle: bool) -> str | None:
     for i, ch in enumerate(upper):
         if ch == "T" and i > 0:
             attempts.append(word[:i] + "I" + word[i + 1 :])  # I read as T
-            if upper[i + 1 : i + 2] == "I":
+            if strip_accents(upper[i + 1 : i + 2]) == "i":
                 attempts.append(word[:i] + word[i + 1 :])  # a stray T before the I
     for attempt in attempts:
         key = strip_accents(attempt)
