@@ -38,16 +38,23 @@ from hotich.ocr import _tesseract
 from hotich.ocr.tesseract import from_settings
 from hotich.pipeline.runner import run_batch
 
-# (module, attribute, stage name): each is looked up by the recipe at call time.
-STAGES: tuple[tuple[Any, str, str], ...] = (
+# (module, attribute, stage name): each is looked up by the recipe at call time. BEFORE_OCR
+# are the stages before the OCR call, AFTER_OCR those after it (the table's order).
+BEFORE_OCR: tuple[tuple[Any, str, str], ...] = (
     (recipe, "decode_page", "decode"),
     (preprocess, "to_gray", "pre: gray"),
+    (preprocess, "correct_perspective", "pre: perspective"),
+    (preprocess, "estimate_orientation", "pre: orient (estimate)"),
+    (preprocess, "turn", "pre: orient (turn)"),
+    (preprocess, "whiten_border", "pre: border"),
     (preprocess, "estimate_skew", "pre: deskew (estimate)"),
     (preprocess, "rotate", "pre: deskew (rotate)"),
     (preprocess, "flatten_background", "pre: flatten"),
     (preprocess, "stretch_contrast", "pre: stretch contrast"),
     (preprocess, "remove_dotted_lines", "pre: remove dots"),
     (preprocess, "denoise", "pre: denoise"),
+)
+AFTER_OCR: tuple[tuple[Any, str, str], ...] = (
     (recipe, "find_grid", "layout: find grid"),
     (recipe, "erase_grid", "layout: erase grid"),
     (recipe, "detect_register", "extract: detect register"),
@@ -55,8 +62,13 @@ STAGES: tuple[tuple[Any, str, str], ...] = (
     (recipe, "table_text", "extract: table text"),
     (recipe, "extract_table", "extract: table"),
     (recipe, "extract_form", "extract: form"),
+    (recipe, "reread_entries", "extract: second reading of figures and times"),
+    (recipe, "check_fields", "extract: entry checks"),
+    (recipe, "readable_text", "extract: page text"),
+    (recipe, "respell_printed", "extract: printed wordings"),
     (store, "save_result", "db: save result"),
 )
+STAGES = BEFORE_OCR + AFTER_OCR
 OCR_CALL = "ocr: whole call"
 OCR_PROGRAM = "ocr: tesseract itself"
 PAGE = "page (process_page)"
@@ -134,8 +146,8 @@ def _tesseract_seconds(paths: list[Path]) -> tuple[float, float]:
 
 def rows_of(stages: dict[str, Any], seconds: float, pages: int) -> list[list[object]]:
     """Markdown rows: stage, calls, seconds, ms per page, share of the run."""
-    order = [name for _, _, name in STAGES[:8]] + [OCR_PROGRAM, OCR_CALL]
-    order += [name for _, _, name in STAGES[8:]]
+    order = [name for _, _, name in BEFORE_OCR] + [OCR_PROGRAM, OCR_CALL]
+    order += [name for _, _, name in AFTER_OCR]
     rows: list[list[object]] = []
     for name in order:
         if name not in stages:
