@@ -183,3 +183,25 @@ def test_names_in_use_or_of_other_rules_are_left_alone(name: str) -> None:
     result = normalize_name(name)
     assert result.value == name
     assert "name.syllable_repaired" not in result.codes
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "codes"),
+    [
+        # what follows the fill-in dots is not the name: left out, with an issue
+        ("PHẠM VĂN BÌNH... dục", "PHẠM VĂN BÌNH", ("name.text_after_dots",)),
+        ("NGUYỄN VĂN AN......", "NGUYỄN VĂN AN", ()),  # dots alone: nothing to say
+        # quotes and brackets at the ends are marks of the line, not of the name
+        ("'TRẦN THANH ĐÔNG", "TRẦN THANH ĐÔNG", ()),
+        ("NGUYỄN HỒNG NGA_'", "NGUYỄN HỒNG NGA", ()),
+        # a scrap after a name of three words
+        ("PHAN NGỌC GIANG Nho", "PHAN NGỌC GIANG", ("name.syllable_repaired",)),
+        ("NGUYỄN THỊ VY Ị", "NGUYỄN THỊ VY", ("name.syllable_repaired",)),
+        ("NGUYỄN VĂN A", "NGUYỄN VĂN A", ()),  # a lone vowel after two words may be a name
+    ],
+)
+def test_what_ocr_read_around_a_name_is_left_out(
+    raw: str, value: str, codes: tuple[str, ...]
+) -> None:
+    result = normalize_name(raw)
+    assert (result.value, result.codes) == (value, codes)

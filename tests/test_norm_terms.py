@@ -61,3 +61,11 @@ def test_misread_letters_of_a_listed_wording_are_restored_with_an_issue(
 
 def test_a_short_wording_one_letter_off_is_not_guessed() -> None:
     assert normalize_field("declarant_relationship", "Cậo").value == "Cậo"  # Cậu? Cô? unsure
+
+
+def test_a_listed_wording_followed_by_scraps_is_restored_and_a_longer_text_is_kept() -> None:
+    assert normalize_field("declarant_relationship", "Mẹ mÍ").value == "Mẹ"
+    assert normalize_field("declarant_relationship", "Mẹ mÍ").codes == ("term.repaired",)
+    assert normalize_field("declarant_relationship", "Cha l Ị").value == "Cha"
+    kept = normalize_field("declarant_relationship", "Anh trai của người chết")
+    assert kept.value == "Anh trai của người chết"

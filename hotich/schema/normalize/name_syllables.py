@@ -14,7 +14,8 @@ syllable fits:
 - failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM);
 - failing that, a listed syllable whose first one or two letters were lost ("OÀNG" → HOÀNG);
 - a word that is two listed syllables run together is split, when only one split fits;
-- a last word that is a lone consonant or in lower case in a name in capitals is dropped.
+- a last word that is a lone consonant (a lone vowel after three words), or not in capitals in
+  a name in capitals, is dropped.
 
 Names of peoples whose names follow other rules (a surname listed under ``other_rules``, or a
 one-letter syllable such as the Hmông "A") are left alone.
@@ -156,9 +157,10 @@ def respell(text: str) -> str:
         return text  # "LY A PHỪ": a Hmông name
     capitals = sum(w.isupper() for w in words) >= 2
     last = words[-1]
-    lone_consonant = len(last) == 1 and strip_accents(last) not in "aeiouy"  # "Y" is a name
-    if len(words) > 2 and last.isalpha() and (lone_consonant or (capitals and last.islower())):
-        words = words[:-1]  # a stray letter after the name
+    lone = len(last) == 1 and (strip_accents(last) not in "aeiouy" or len(words) > 3)
+    lesser = capitals and not last.isupper()  # "NAM an", "GIANG Nho" in a name in capitals
+    if len(words) > 2 and last.isalpha() and (lone or lesser):
+        words = words[:-1]  # a stray letter or word after the name ("Y" may be a name)
     out = [words[0]]
     for k, word in enumerate(words[1:], start=1):
         if not _LETTERS.match(word) or not _vietnamese(word) or _listed(word):

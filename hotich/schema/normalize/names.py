@@ -58,6 +58,10 @@ NAME_LETTERS = _letters()
 """Every letter that may occur in a Vietnamese name (NFC, both cases)."""
 _ALLOWED_OTHER = frozenset(" -'")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_EDGES = " .:;,_…'\"`[](){}|«»“”"
+"""What is stripped from both ends of a name as read: leader dots, punctuation, quotes and
+brackets that OCR took from the fill-in line, a torn edge or a rule."""
+_LEADER_RUN = re.compile(r"\s*(?:\.{2,}|…)")
 
 
 _STOP_FINALS = ("p", "t", "c", "ch")
@@ -109,10 +113,20 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     ``typed``: a person typed the name (the review app): a surname is never changed then, only
     flagged (``name.surname_unusual``), since a foreign or rare spelling may be meant.
     """
-    text = clean_text(raw).strip(" .:;,_…")
+    text = clean_text(raw).strip(_EDGES)
     if not text:
         return normalized("", raw)
-    text, found = _surname_checked(text, raw, typed=typed)
+    found: list[Issue] = []
+    leader = _LEADER_RUN.search(text)
+    if not typed and leader and len(text[: leader.start()].split()) >= 2:
+        # The name ends where the fill-in dots start; what OCR read after them is not the
+        # name (a seal, a stain, a stroke), but it was read: an issue says so.
+        after = text[leader.end() :].strip(_EDGES)
+        text = text[: leader.start()].strip(_EDGES)
+        if after:
+            found.append(issue("name.text_after_dots", raw=raw, value=text))
+    text, surname = _surname_checked(text, raw, typed=typed)
+    found += surname
     if not typed and strip_accents(text.split()[0]) in _surnames():
         respelled = respell(text)
         if respelled != text:

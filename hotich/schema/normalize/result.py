@@ -61,6 +61,7 @@ FACTORS: dict[str, float] = {
     "name.mixed_case": 0.8,
     "name.impossible_syllable": 0.6,
     "name.one_word": 0.6,  # "ỀN": a surname or given name lost
+    "name.text_after_dots": 0.8,  # "PHẠM VĂN BÌNH... dục": what follows the dots left out
     # Relationship, cause of death: a listed wording's tone marks restored.
     "term.repaired": 0.8,  # "LƯC": no syllable ends in c under that tone
     "name.surname_repaired": 0.8,  # "PHAM" read for PHẠM: marks restored from the surname list

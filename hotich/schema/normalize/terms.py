@@ -3,10 +3,11 @@
 A value is compared with the wordings of ``data/terms.toml`` without tone marks or case.
 Written as listed: kept. The same letters as exactly one listed wording but other marks or
 stray punctuation ("Me", "Đột quy", "Đuối. nước"), figures OCR read for letters ("Suy t1m"),
-or, in a wording of five letters or more, one letter off ("Anh traj"): the listed spelling is
-restored, with issue ``term.repaired`` (so the field goes to review, with the raw text kept).
-A value that matches no wording is kept as read: the lists are an aid, not a limit; it is read
-with less certainty, by rule (``term.unlisted`` in ``RAISES``).
+or, in a wording of five letters or more, one letter off ("Anh traj"), or followed by one or
+two scraps of OCR ("Mẹ mÍ"): the listed spelling is restored, with issue ``term.repaired`` (so
+the field goes to review, with the raw text kept). A value that matches no wording is kept as
+read: the lists are an aid, not a limit; it is read with less certainty, by rule
+(``term.unlisted`` in ``RAISES``).
 """
 
 from __future__ import annotations
@@ -55,8 +56,29 @@ def normalize_term(raw: str, kind: str) -> Normalized:
     if not candidates and len(key.replace(" ", "")) >= _ONE_OFF_LENGTH:
         near = {t for k, ts in loose.items() if Levenshtein.distance(key, k) == 1 for t in ts}
         candidates = tuple(near)
+    if not candidates:
+        candidates = _leading(text, exact, loose)
     if len(candidates) == 1:
         (term,) = candidates
         value = term.upper() if text.isupper() else term
         return normalized(value, raw, [issue("term.repaired", raw=raw, value=value)])
     return normalized(text, raw, raises=("term.unlisted",))
+
+
+def _leading(
+    text: str, exact: dict[str, str], loose: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The listed wording that the value's leading words are, when what follows is no more
+    than two scraps of one to three letters ("Mẹ mÍ", "Cha l Ị": marks read after it)."""
+    words = text.split()
+    for n in range(len(words) - 1, 0, -1):
+        rest = words[n:]
+        if len(rest) > 2 or any(len(w) > 3 for w in rest):
+            break
+        head = " ".join(words[:n])
+        if head.lower() in exact:
+            return (exact[head.lower()],)
+        found = loose.get(_key(head), ())
+        if found:
+            return found
+    return ()
