@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
         default="moderate",
         help="the set(s) the one-stage-off rows run on (all of them quadruples the time)",
     )
+    parser.add_argument(
+        "--name", default="accuracy", help="results file: benchmarks/results/NAME.json"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     settings = Settings()
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     default = [r for r in runs if r["row"] == DEFAULT]
     seconds = time.perf_counter() - start
     path = write_json(
-        "accuracy.json",
+        f"{args.name}.json",
         {
             "machine": info,
             "code": sources,

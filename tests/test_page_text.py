@@ -87,3 +87,34 @@ def test_torn_edges_read_as_bars_and_brackets_are_left_out() -> None:
         ),
     )
     assert readable_text(page) == "Họ tên: AN"
+
+
+def test_what_is_left_of_the_fill_in_dots_is_left_out_of_the_text() -> None:
+    page = OcrPage(
+        width=100,
+        height=100,
+        lines=(
+            _line(
+                ("Năm", 0.96),
+                ("sinh:", 0.96),
+                ("1989........", 0.8),
+                ("Dân", 0.9),
+                ("tộc:", 0.9),
+                ("Kinh", 0.9),
+                (".", 0.5),
+            ),
+        ),
+    )
+    assert readable_text(page) == "Năm sinh: 1989 Dân tộc: Kinh"
+
+
+def test_short_scraps_read_with_almost_no_confidence_are_left_out_but_long_words_stay() -> None:
+    page = OcrPage(
+        width=100,
+        height=100,
+        lines=(
+            _line(("Dân", 0.96), ("tộc:", 0.96), ("Kinh", 0.96), ("Sa", 0.11), ("Quốc", 0.96)),
+            _line(("Số:", 0.93), ("3", 0.4), ("Quyển", 0.0), ("số:", 0.96), ("01", 0.96)),
+        ),
+    )
+    assert readable_text(page) == "Dân tộc: Kinh Quốc\nSố: 3 Quyển số: 01"

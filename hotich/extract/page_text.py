@@ -53,11 +53,33 @@ def writing(words: Sequence[OcrWord]) -> list[OcrWord]:
     return list(kept)
 
 
+_LEADER_DOTS = re.compile(r"[.…]{2,}|_{2,}")
+
+
+SCRAP_CONFIDENCE = 0.15
+SCRAP_LENGTH = 3
+
+
+def _line_text(words: Sequence[OcrWord]) -> str:
+    """The words of a line as text, without what is left of the fill-in dots ("Nam.......")
+    and without scraps: words of at most :data:`SCRAP_LENGTH` characters read with less than
+    :data:`SCRAP_CONFIDENCE` ("Sa", "®" beside a seal; a printed label word read that badly is
+    longer, and stays)."""
+    kept = (
+        w
+        for w in words
+        if not (w.confidence < SCRAP_CONFIDENCE and len(w.text) <= SCRAP_LENGTH)
+    )
+    tokens = (_LEADER_DOTS.sub("", w.text) for w in kept)
+    return " ".join(t for t in tokens if t and t not in {".", "_"})
+
+
 def readable_text(page: OcrPage) -> str:
-    """The page's lines in reading order, without stray marks and without the lines that are
-    noise."""
+    """The page's lines in reading order, without stray marks, without what is left of the
+    fill-in dots, and without the lines that are noise."""
     lines = (writing(line.words) for line in page.lines)
-    return "\n".join(" ".join(w.text for w in words) for words in lines if not is_noise(words))
+    kept = (_line_text(words) for words in lines if not is_noise(words))
+    return "\n".join(line for line in kept if line)
 
 
 def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) -> str:

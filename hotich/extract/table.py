@@ -160,7 +160,10 @@ def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:
     cells = place_words(page, grid) if cells is None else cells
     lines = []
     for r in range(len(grid.rows) - 1):
-        parts = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(len(grid.cols) - 1)]
+        parts = [
+            " ".join(w.text for w in writing(cells.get((r, c), [])))
+            for c in range(len(grid.cols) - 1)
+        ]
         line = " ".join(p for p in parts if p)
         if line:
             lines.append(line)
