@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python benchmarks/stages.py
 	$(BIN)/python benchmarks/orientation.py
 	$(BIN)/python benchmarks/inconsistencies.py
+	$(BIN)/python benchmarks/models.py
 
 clean:
 	rm -rf $(DEMO) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
