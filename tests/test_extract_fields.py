@@ -293,9 +293,9 @@ def test_stray_marks_after_a_value_are_dropped_and_the_field_goes_to_review() ->
     assert not field.accepted(0.9)
     (issue,) = field.issues  # what OCR read is not lost: the marks are named
     assert issue.code == "ocr.stray_dropped" and "MT ÿ thi" in issue.message
-    # a blank field with only marks in it is blank, to be looked at
+    # a field read with no certainty at all is kept as read, to be looked at
     notes = field_value("notes", _words(("Sen", 0.11), ("ST", 0.0)), label_confidence=1.0)
-    assert notes.value == "" and not notes.accepted(0.9)
+    assert notes.value == "Sen ST" and not notes.accepted(0.9)
     # a value word read with little confidence, followed by good words, is kept
     kept = field_value(
         "father_name", _words(("HỒ", 0.9), ("MTNH", 0.1), ("NAM", 0.9)), label_confidence=1.0
@@ -308,4 +308,11 @@ def test_torn_edge_marks_at_the_ends_of_a_value_are_dropped() -> None:
         "mother_birth_year", _words(("1960", 0.96), ("|", 0.82)), label_confidence=1
     )
     assert (field.value, field.raw) == ("1960", "1960")
+    assert not field.accepted(0.9)
+
+
+def test_a_whole_value_read_with_little_confidence_is_kept_not_taken_for_marks() -> None:
+    words = _words(("LÝ", 0.1), ("QUANG", 0.12), ("TÙNG", 0.15))  # italic writing in a table
+    field = field_value("father_name", words, label_confidence=1.0)
+    assert field.value == "LÝ QUANG TÙNG"
     assert not field.accepted(0.9)

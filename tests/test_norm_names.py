@@ -205,3 +205,19 @@ def test_what_ocr_read_around_a_name_is_left_out(
 ) -> None:
     result = normalize_name(raw)
     assert (result.value, result.codes) == (value, codes)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("NGUY ÊN VĂN TÂM", "NGUYỄN VĂN TÂM"),  # a surname split in two
+        ("NG UYÊN TRỌNG AN", "NGUYỄN TRỌNG AN"),
+        ("NGUYỄN. THTI_TRÂM", "NGUYỄN THỊ TRÂM"),  # marks read for the gaps between words
+        ("TRƯƠNG QUỐC: THỊNH", "TRƯƠNG QUỐC THỊNH"),
+        ("LÊ THỊ,HÀ", "LÊ THỊ HÀ"),
+    ],
+)
+def test_gaps_read_as_marks_and_split_surnames_are_mended(raw: str, value: str) -> None:
+    assert normalize_name(raw).value == value
+    assert normalize_name("H'Hen Niê").value == "H'Hen Niê"  # an apostrophe is part of a name
+    assert normalize_name(raw, typed=True).value != value  # a person's typing is kept

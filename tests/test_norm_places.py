@@ -186,3 +186,9 @@ def test_the_packages_own_converter_is_guarded() -> None:
     with pytest.raises(OfflineGeocoderError) as caught:
         convert_address(SPLIT_WITH_STREETS[0])
     assert "ngoại tuyến" in str(caught.value) or "offline" in str(caught.value)
+
+
+def test_dots_read_between_the_words_of_a_place_go_and_abbreviations_keep_theirs() -> None:
+    r = normalize_place("ấp Phú Thọ, xã. Tân. Thanh,. huyện Thới Lai, thành phố Cần Thơ")
+    assert r.value == "ấp Phú Thọ, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ"
+    assert normalize_place("TX. Sơn Tây, TP. Hà Nội").value == "TX. Sơn Tây, TP. Hà Nội"

@@ -50,6 +50,8 @@ def _confidence(value: float) -> float:
 
 
 _FIGURES = frozenset({"register_number", "date", "year", "personal_id"})
+SURE_CONFIDENCE = 0.5
+"""Stray marks are only looked for after a word read with at least this confidence."""
 STRAY_CONFIDENCE = 0.2
 """A word read with less confidence than this after the value is a stain, a seal's edge or a
 stroke of a signature, not writing (measured: such marks come out at 0.00–0.12). Marks left
@@ -75,10 +77,11 @@ def without_strays(
     """``words`` without the stray marks read with the value; whether any were dropped.
 
     Marks without a letter or figure (:func:`is_mark`) at either end go; so do the last words
-    from the first of them under :data:`STRAY_CONFIDENCE` on, when there are two or more and
-    two thirds of them are under it (a seal or a stain read as several words; one word read
-    with little confidence is more often a real one). Figures are never taken for marks: they
-    are read a second time (:mod:`.reread`) instead.
+    from the first of them under :data:`STRAY_CONFIDENCE` on, when there are two or more, two
+    thirds of them are under it and a word before them was read with
+    :data:`SURE_CONFIDENCE` (a seal or a stain read as several words after a value; one word
+    read with little confidence, or a whole value read so, is more often real writing).
+    Figures are never taken for marks: they are read a second time (:mod:`.reread`) instead.
     """
     start, end = 0, len(words)
     while start < end and is_mark(words[start]):
@@ -93,6 +96,8 @@ def without_strays(
     for i, word in enumerate(words):
         if word.confidence >= STRAY_CONFIDENCE:
             continue
+        if not any(w.confidence >= SURE_CONFIDENCE for w in words[:i]):
+            break  # marks follow a value read with some certainty; a whole weak value is kept
         rest = words[i:]
         if len(rest) >= 2 and 3 * sum(w.confidence < STRAY_CONFIDENCE for w in rest) >= 2 * len(
             rest

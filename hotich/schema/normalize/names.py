@@ -62,6 +62,7 @@ _EDGES = " .:;,_…'\"`[](){}|«»“”"
 """What is stripped from both ends of a name as read: leader dots, punctuation, quotes and
 brackets that OCR took from the fill-in line, a torn edge or a rule."""
 _LEADER_RUN = re.compile(r"\s*(?:\.{2,}|…)")
+_INNER_MARKS = re.compile(r"(?<=\w)[.,:;_]+(?=\s|\w)")
 
 
 _STOP_FINALS = ("p", "t", "c", "ch")
@@ -125,6 +126,11 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         text = text[: leader.start()].strip(_EDGES)
         if after:
             found.append(issue("name.text_after_dots", raw=raw, value=text))
+    if not typed:
+        # No name holds these between its words: OCR read them for the gaps
+        # ("NGUYỄN. THỊ", "TRƯƠNG QUỐC: THỊNH", "NGUYÊN,THỊ").
+        text = " ".join(_INNER_MARKS.sub(" ", text).split())
+        text = _joined_surname(text)
     text, surname = _surname_checked(text, raw, typed=typed)
     found += surname
     if not typed and strip_accents(text.split()[0]) in _surnames():
@@ -179,6 +185,18 @@ def _likeliest(written: str, candidates: tuple[str, ...]) -> str:
         )
 
     return min(candidates, key=rank)
+
+
+def _joined_surname(text: str) -> str:
+    """``text`` with its first two words joined when they are a surname split by OCR
+    ("NGUY ÊN VĂN TÂM", "NG UYỄN …") and the first alone is none."""
+    words = text.split()
+    if len(words) < 3 or strip_accents(words[0]) in _surnames():
+        return text
+    joined = words[0] + words[1]
+    if strip_accents(joined) in _surnames() and len(strip_accents(words[0])) < 5:
+        return " ".join([joined, *words[2:]])
+    return text
 
 
 def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Issue]]:

@@ -232,6 +232,21 @@ def _pick(text: str, on: date | None) -> tuple[PlaceMatch | None, list[Issue]]:
 
 
 _COMMUNE_EDITS = 2
+_DOT_AFTER_WORD = re.compile(r"([^\W\d_]{2,})\.(?=[\s,])")
+_DOT_BEFORE_WORD = re.compile(r"(?<=[\s,])\.(?=[^\W\d_])")
+_DOT_AFTER_COMMA = re.compile(r",\s*\.(?=\s)")
+
+
+def _dot_after(match: re.Match[str]) -> str:
+    word = match[1]
+    return match[0] if word.isupper() and len(word) <= 3 else word  # "TP." is an abbreviation
+
+
+def _without_stray_dots(text: str) -> str:
+    """``text`` without the dots OCR put after or before whole words ("xã. Tân. Thanh,.",
+    "Phú .Thọ"): a place holds none there; an abbreviation ("TP.", "X.") keeps its dot."""
+    text = _DOT_AFTER_COMMA.sub(",", _DOT_AFTER_WORD.sub(_dot_after, text))
+    return " ".join(_DOT_BEFORE_WORD.sub("", text).split())
 
 
 def _with_near_commune(
@@ -271,7 +286,7 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     ``on`` is the date the place was written (the registration date): from 1 July 2025 on,
     new units are preferred when the text fits both.
     """
-    text = strip_leaders(raw)
+    text = _without_stray_dots(strip_leaders(raw))
     if not text:
         return PlaceResult(value="", raw=raw)
     expanded = expand_abbreviations(text)
