@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -115,25 +116,32 @@ def _runs(wording: str) -> tuple[list[str], str]:
 def respell_printed(text: str, wordings: Iterable[str]) -> str:
     """``text`` with every printed wording of two words or more that OCR misread put back as
     printed (see the module docstring), line by line, longest wordings first."""
-    known = sorted(
-        (_runs(w) for w in wordings if len(_WORD.findall(w)) >= 2),
-        key=lambda run: -len(run[0]),
-    )
+    known = _prepared(tuple(wordings))
     return "\n".join(_respell_line(line, known) for line in text.split("\n"))
 
 
-def _respell_line(line: str, known: list[tuple[list[str], str]]) -> str:
+@lru_cache(maxsize=16)
+def _prepared(wordings: tuple[str, ...]) -> tuple[tuple[list[str], str, str], ...]:
+    """The wordings of two words or more, longest first: (word keys, joined keys, wording);
+    made once per register, not once per page."""
+    runs = sorted(
+        (_runs(w) for w in wordings if len(_WORD.findall(w)) >= 2),
+        key=lambda run: -len(run[0]),
+    )
+    return tuple((keys, "".join(keys), wording) for keys, wording in runs)
+
+
+def _respell_line(line: str, known: tuple[tuple[list[str], str, str], ...]) -> str:
     done: list[tuple[int, int]] = []
-    for keys, wording in known:
-        words = list(_WORD.finditer(line))
+    words = list(_WORD.finditer(line))
+    word_keys = [strip_accents(w[0]) for w in words]
+    for keys, joined, wording in known:
         n = len(keys)
-        joined = "".join(keys)
         for i in range(len(words) - n + 1):
-            run = words[i : i + n]
-            start, end = run[0].start(), run[-1].end()
+            start, end = words[i].start(), words[i + n - 1].end()
             if any(start < b and a < end for a, b in done):
                 continue
-            written = [strip_accents(w[0]) for w in run]
+            written = word_keys[i : i + n]
             same = written == keys
             near = (
                 not same
@@ -145,6 +153,8 @@ def _respell_line(line: str, known: list[tuple[list[str], str]]) -> str:
             printed = wording.upper() if line[start:end].isupper() else wording
             if line[start:end] != printed:
                 line = line[:start] + printed + line[end:]
+                words = list(_WORD.finditer(line))  # the line changed: its words moved
+                word_keys = [strip_accents(w[0]) for w in words]
             done.append((start, start + len(printed)))
             break
     return line
