@@ -316,3 +316,46 @@ def test_a_whole_value_read_with_little_confidence_is_kept_not_taken_for_marks()
     field = field_value("father_name", words, label_confidence=1.0)
     assert field.value == "LÝ QUANG TÙNG"
     assert not field.accepted(0.9)
+
+
+def test_name_syllables_read_with_little_confidence_after_the_surname_are_kept() -> None:
+    """Tesseract read "VĂN BÌNH" right but at 0.05: syllables names are made of are writing,
+    not a seal; the field still goes to review on its low confidence."""
+    words = _words(("PHẠM", 0.86), ("VĂN", 0.05), ("BÌNH", 0.05))
+    field = field_value("husband_name", words, label_confidence=1.0)
+    assert field.value == "PHẠM VĂN BÌNH"
+    assert "ocr.stray_dropped" not in [i.code for i in field.issues]
+    assert not field.accepted(0.9)
+    # a scrap that is no name syllable is still a stray ("MT ÿ")
+    words = _words(("PHẠM", 0.86), ("VĂN", 0.9), ("BÌNH", 0.9), ("MT", 0.0), ("ÿ", 0.0))
+    assert field_value("husband_name", words, label_confidence=1.0).value == "PHẠM VĂN BÌNH"
+
+
+def test_a_date_in_words_with_a_misread_word_is_read_again_after_the_figures() -> None:
+    """"chín mươi tăm": respelled by marks alone it said 1998 ("tám") against 1995 in figures;
+    one letter off "lăm", it says the date in figures — taken so, both fields to review."""
+
+    def read(name: str, text: str, confidence: float = 0.9) -> FieldValue:
+        words = [
+            OcrWord(text=w, bbox=(20 * i, 0, 18, 10), confidence=confidence)
+            for i, w in enumerate(text.split())
+        ]
+        return field_value(name, words, label_confidence=1.0)
+
+    words = "ngày mười sáu tháng tám năm một nghìn chín trăm chín mươi tăm"
+    entry = Entry(
+        register_type="khai_sinh",
+        entry_index=0,
+        fields={
+            "date_of_birth": read("date_of_birth", "16-08-1995", 0.96),
+            "date_of_birth_words": read("date_of_birth_words", words),
+            "registration_date": read("registration_date", "21-08-1995"),
+        },
+    )
+    checked = check_fields(entry).fields
+    assert checked["date_of_birth"].value == "1995-08-16"
+    assert checked["date_of_birth_words"].value == (
+        "ngày mười sáu tháng tám năm một nghìn chín trăm chín mươi lăm"
+    )
+    for name in ("date_of_birth", "date_of_birth_words"):
+        assert "date_words.respelled_from_figures" in codes(checked[name]), name

@@ -157,10 +157,10 @@ def _on_leader(text: str) -> tuple[np.ndarray, int]:
 
 
 def test_dots_stuck_under_figures_are_cut_off_before_the_second_reading() -> None:
-    from hotich.extract.reread import _cut
+    from hotich.extract.reread import cut_out
 
     image, baseline = _on_leader("09/07/1982")
-    cut = _cut(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
+    cut = cut_out(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
     assert cut is not None
     ink_rows = np.flatnonzero((cut.image < 140).any(axis=1))
     top = cut.origin[1]
@@ -170,10 +170,10 @@ def test_dots_stuck_under_figures_are_cut_off_before_the_second_reading() -> Non
 
 
 def test_figures_without_dots_lose_nothing() -> None:
-    from hotich.extract.reread import _cut
+    from hotich.extract.reread import cut_out
 
     image = _typed(["09/07/1982"])
-    cut = _cut(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
+    cut = cut_out(image, (0, "date_of_birth"), (0, 0, image.shape[1], image.shape[0]))
     assert cut is not None
     ink = image < 140
     rows = np.flatnonzero(ink.any(axis=1))

@@ -166,3 +166,37 @@ def test_a_damaged_header_gets_the_column_its_place_leaves_and_takes_no_other() 
     (entry,) = _read("ket_hon", headers, rows)
     assert entry.values()["husband_residence"] == "thôn 5, xã An"
     assert entry.values()["wife_residence"] == "thôn 6, xã An"
+
+
+def test_a_row_of_faded_writing_is_an_entry_though_its_ink_is_pale() -> None:
+    """Faded ink is lighter than the fixed ink level, so its cells measure as empty; OCR still
+    read writing there, and the row must not be dropped as blank (a lost registration)."""
+    rows = [["1", "LÊ VĂN AN", "02/01/1990", "Nam"], ["2", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"]]
+    image = _grid_image(HEADERS, rows)
+    faded = image.copy()
+    band = faded[ROWS[2] + 5 : ROWS[3] - 5, COLS[0] + 5 : COLS[-1] - 5]
+    band[band < 128] = 170  # the second row's writing, faded
+    grid = find_grid(faded)
+    assert grid is not None
+    entries = extract_table(
+        _ocr(HEADERS, rows), grid, erase_grid(faded, grid), load_labels("khai_sinh"), Provenance()
+    )
+    assert [e.values()["full_name"] for e in entries] == ["LÊ VĂN AN", "ĐỖ THỊ BÌNH"]
+    # with nothing read in it, the same pale row is blank
+    blank = [["1", "LÊ VĂN AN", "02/01/1990", "Nam"], ["", "", "", ""]]
+    entries = extract_table(
+        _ocr(HEADERS, blank), grid, erase_grid(faded, grid), load_labels("khai_sinh"), Provenance()
+    )
+    assert len(entries) == 1
+
+
+def test_a_jump_in_the_numbers_of_a_page_sends_the_row_after_it_to_review() -> None:
+    rows = [
+        ["19", "LÊ VĂN AN", "02/01/1990", "Nam"],
+        ["22", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"],
+        ["23", "LÊ THỊ HOA", "05/07/1991", "Nữ"],
+    ]
+    entries = _read("khai_sinh", HEADERS, rows)
+    codes = [[i.code for i in e.fields["register_number"].issues] for e in entries]
+    assert codes == [[], ["table.rows_missing"], []]
+    assert "19" in entries[1].fields["register_number"].issues[0].message

@@ -192,3 +192,62 @@ def test_dots_read_between_the_words_of_a_place_go_and_abbreviations_keep_theirs
     r = normalize_place("ấp Phú Thọ, xã. Tân. Thanh,. huyện Thới Lai, thành phố Cần Thơ")
     assert r.value == "ấp Phú Thọ, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ"
     assert normalize_place("TX. Sơn Tây, TP. Hà Nội").value == "TX. Sơn Tây, TP. Hà Nội"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        # a comma read as a dot before the commune, or lost after the hamlet
+        (
+            "thôn 7. xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương",
+            "thôn 7, xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương",
+        ),
+        (
+            "ấp 4 xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ",
+            "ấp 4, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ",
+        ),
+        # "ấp" opening the address with a first letter that is no Vietnamese letter
+        (
+            "ñP 11, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ",
+            "ấp 11, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ",
+        ),
+        # one misread word in "Bệnh viện đa khoa"
+        ("Bệnh viện äđa khoa thành phố Cần Thơ", "Bệnh viện đa khoa thành phố Cần Thơ"),
+    ],
+)
+def test_misread_punctuation_and_phrase_words_are_repaired_and_flagged(
+    raw: str, value: str
+) -> None:
+    r = normalize_place(raw)
+    assert r.value == value
+    assert "place.ocr_repaired" in r.codes
+
+
+def test_a_place_of_birth_runs_on_without_a_comma_and_stays_so() -> None:
+    raw = "Bệnh viện đa khoa huyện Thới Lai, thành phố Cần Thơ"
+    assert (normalize_place(raw).value, normalize_place(raw).codes) == (raw, ())
+
+
+def test_a_commune_spelled_as_its_near_namesake_does_not_loop() -> None:
+    """A place naming a commune but no district: the one commune near it is spelled the same,
+    and reading it again with that spelling changed nothing (it recursed without end and the
+    page was quarantined as an internal error)."""
+    r = normalize_place("Trạm y tế xã Tân Thạnh")
+    assert r.value == "Trạm y tế xã Tân Thạnh"
+    assert "place.commune_unmatched" in r.codes
+
+
+def test_a_figure_read_for_a_letter_in_a_name_of_a_place_is_the_letter() -> None:
+    r = normalize_place("Bệnh viện đa khoa huyện Thới La1, thành phố Cần Thơ")
+    assert r.value == "Bệnh viện đa khoa huyện Thới Lai, thành phố Cần Thơ"
+    assert "place.ocr_repaired" in r.codes
+    # figures of their own are numbers
+    assert normalize_place("thôn 10, xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương").value == (
+        "thôn 10, xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương"
+    )
+
+
+def test_a_scrap_inside_the_end_of_an_address_is_left_out_with_the_units_spelling() -> None:
+    r = normalize_place("thôn 2, xã Nam Hưng, huyện Nam Sách, tỉnh Hải rả . Dương")
+    assert r.value == "thôn 2, xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương"
+    assert "place.ocr_repaired" in r.codes

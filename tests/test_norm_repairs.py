@@ -117,6 +117,9 @@ def test_every_spelling_of_a_date_in_words_is_kept_as_written(
         ("PHAM BẢO XUÂN", "PHẠM BẢO XUÂN"),
         ("NGUYÊN ĐỨC LỘC", "NGUYỄN ĐỨC LỘC"),
         ("Luu Minh Phong", "Lưu Minh Phong"),
+        ("WGUYỄN THỊ YẾN", "NGUYỄN THỊ YẾN"),  # one letter off a long surname
+        ("NGUYÊỀN THỊ HOA", "NGUYỄN THỊ HOA"),  # a vowel read twice
+        ("GÔ THỊ XUÂN", "NGÔ THỊ XUÂN"),  # first letter lost; the marks say which
     ],
 )
 def test_a_surname_misread_is_restored(raw: str, value: str) -> None:
@@ -308,3 +311,23 @@ def test_a_surname_with_a_stray_letter_in_front_or_reduced_to_one_is_never_accep
     lone = normalize_name("L VĂN TOÀN")
     assert lone.value == "L VĂN TOÀN" and lone.codes == ("name.surname_unusual",)
     assert normalize_name("Y Wơn Niê").codes == ()  # an Ê-đê name opens with Y
+
+
+def test_a_short_clipped_surname_is_restored_only_when_its_marks_fit_one() -> None:
+    assert normalize_name("AM VĂN AN").value == "AM VĂN AN"  # Lâm, Đàm, Cầm: none is "AM"
+
+
+def test_a_vowel_read_twice_in_a_given_name_is_undone_and_flagged() -> None:
+    r = normalize_name("LƯƠNG QUỐC KHẨẢI")
+    assert (r.value, r.codes) == ("LƯƠNG QUỐC KHẢI", ("name.syllable_repaired",))
+    # a syllable with two tones or a doubled vowel that nothing listed fits is flagged
+    r = normalize_name("NGUYỄN VĂN ZẨẢ")
+    assert "name.impossible_syllable" in r.codes
+    assert normalize_name("LƯU VĂN AN").codes == ()  # "ưu" is a vowel pair
+
+
+def test_a_name_ends_at_its_longest_run_of_fill_in_dots() -> None:
+    """A few dots read for a gap inside the name do not end it: the long run does."""
+    r = normalize_name("LÊ THỊ...HÀ.................222222222222")
+    assert r.value == "LÊ THỊ HÀ"
+    assert r.codes == ("name.text_after_dots",)

@@ -167,3 +167,16 @@ def test_country_list_is_consistent() -> None:
         assert normalize_nationality(c.name).value == c.name
         for v in c.variants:
             assert normalize_nationality(v).value == c.name, v
+
+
+def test_a_short_name_one_letter_off_is_repaired_only_when_the_reading_cannot_be_a_word() -> None:
+    for raw in ("Hoqa", "Hod", "Ho@"):  # q without u, a "d" ending, a mark that is no letter
+        r = normalize_ethnicity(raw)
+        assert (r.value, r.codes) == ("Hoa", ("ethnicity.repaired",)), raw
+    for raw in ("Gai", "Nan"):  # Vietnamese words: not taken for Ngái or Hoa's "Hán"
+        assert normalize_ethnicity(raw).codes == ("ethnicity.unknown",)
+
+
+def test_marks_that_are_no_letters_are_left_out_before_a_fuzzy_match() -> None:
+    r = normalize_nationality("Việf£ Nam")
+    assert (r.value, r.codes) == ("Việt Nam", ("nationality.repaired",))

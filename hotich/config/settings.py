@@ -25,6 +25,10 @@ class Settings(BaseSettings):
             "ID numbers); empty = no second reading"
         ),
     ] = "eng"
+    ocr_reread_cells: Annotated[
+        bool,
+        Field(description="Read again, on their own, table cells where ink was left unread"),
+    ] = True
     ocr_timeout_s: Annotated[float, Field(gt=0, description="Tesseract time limit per call")] = 180
     pdf_dpi: Annotated[int, Field(ge=72, le=1200, description="PDF rendering resolution")] = 300
     max_page_pixels: Annotated[

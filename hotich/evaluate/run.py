@@ -23,25 +23,45 @@ from hotich.schema.page import PageResult
 
 
 def _align(truth: list[dict[str, Any]], read: list[Entry]) -> list[Entry | None]:
-    """For each true entry, the read entry agreeing with it on most fields (each used once)."""
-    free = list(read)
+    """For each true entry, the read entry it is scored against, or None when none was read.
+
+    Entries are paired in page order (a sequence alignment) so that the agreement summed over
+    the pairs — the number of fields on which a pair agrees — is the largest: a page whose rows
+    20 and 21 were not read pairs row 22 with row 22, not with the next row read. A pair that
+    agrees on nothing is made only when as many entries were read as there are."""
+    values = [entry.values() for entry in read]
+    agreement = [
+        [
+            sum(field_matches(str(v), got.get(k)) for k, v in true.items() if not k.startswith("_"))
+            for got in values
+        ]
+        for true in truth
+    ]
+    pair_empty = len(truth) == len(read)
+    n, m = len(truth), len(read)
+    # best[i][j]: the largest (agreement, pairs) for truth[i:] against read[j:].
+    best = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            options = [best[i + 1][j], best[i][j + 1]]
+            if agreement[i][j] > 0 or pair_empty:
+                rest = best[i + 1][j + 1]
+                options.append((rest[0] + agreement[i][j], rest[1] + 1))
+            best[i][j] = max(options)
     out: list[Entry | None] = []
-    for entry in truth:
-
-        def agreement(candidate: Entry, entry: dict[str, Any] = entry) -> int:
-            values = candidate.values()
-            return sum(
-                field_matches(str(v), values.get(k))
-                for k, v in entry.items()
-                if not k.startswith("_")
-            )
-
-        best = max(free, key=agreement, default=None)
-        if best is not None and (agreement(best) > 0 or len(truth) == len(read)):
-            free.remove(best)
-            out.append(best)
+    i = j = 0
+    while i < n:
+        if j < m and (agreement[i][j] > 0 or pair_empty):
+            rest = best[i + 1][j + 1]
+            if best[i][j] == (rest[0] + agreement[i][j], rest[1] + 1):
+                out.append(read[j])
+                i, j = i + 1, j + 1
+                continue
+        if j < m and best[i][j] == best[i][j + 1]:
+            j += 1
         else:
             out.append(None)
+            i += 1
     return out
 
 

@@ -15,7 +15,7 @@ between fields put their issues on the fields they concern, which sends the entr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from hotich.extract.normalize import Normalized, normalize, strip_leaders
@@ -28,6 +28,7 @@ from hotich.schema.normalize import (
     cross_check,
     entry_reference,
 )
+from hotich.schema.normalize.name_syllables import name_syllable
 from hotich.schema.ocr import OcrWord, union_bbox
 from hotich.schema.text import clean_text
 
@@ -72,7 +73,10 @@ def is_mark(word: OcrWord) -> bool:
 
 
 def without_strays(
-    words: Sequence[OcrWord], *, figures: bool = False
+    words: Sequence[OcrWord],
+    *,
+    figures: bool = False,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[Sequence[OcrWord], bool]:
     """``words`` without the stray marks read with the value; whether any were dropped.
 
@@ -82,6 +86,8 @@ def without_strays(
     :data:`SURE_CONFIDENCE` (a seal or a stain read as several words after a value; one word
     read with little confidence, or a whole value read so, is more often real writing).
     Figures are never taken for marks: they are read a second time (:mod:`.reread`) instead.
+    Words that are all ``known`` (for a name: syllables names are made of, "VĂN BÌNH") are
+    writing however little the reader trusted them.
     """
     start, end = 0, len(words)
     while start < end and is_mark(words[start]):
@@ -89,7 +95,7 @@ def without_strays(
     while end > start and is_mark(words[end - 1]):
         end -= 1
     if (start, end) != (0, len(words)):
-        kept, _ = without_strays(words[start:end], figures=figures)
+        kept, _ = without_strays(words[start:end], figures=figures, known=known)
         return kept, True
     if figures:
         return words, False
@@ -99,6 +105,8 @@ def without_strays(
         if not any(w.confidence >= SURE_CONFIDENCE for w in words[:i]):
             break  # marks follow a value read with some certainty; a whole weak value is kept
         rest = words[i:]
+        if known is not None and all(known(w.text) for w in rest):
+            break
         if len(rest) >= 2 and 3 * sum(w.confidence < STRAY_CONFIDENCE for w in rest) >= 2 * len(
             rest
         ):
@@ -121,7 +129,9 @@ def field_value(
     read = words
     trimmed = False
     if strays:
-        words, trimmed = without_strays(words, figures=FIELD_KINDS.get(field) in _FIGURES)
+        kind = FIELD_KINDS.get(field)
+        known = name_syllable if kind == "name" else None
+        words, trimmed = without_strays(words, figures=kind in _FIGURES, known=known)
     stray = (_strays_issue(read, words),) if trimmed else ()
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
@@ -210,7 +220,10 @@ def check_fields(
             name, field, reference=reference, tone_style=tone_style
         )
     confidences: Mapping[str, float] = {n: f.confidence for n, f in fields.items()}
-    checks = cross_check(entry.register_type, canonical, commune=commune, confidences=confidences)
+    raws = {n: f.raw for n, f in fields.items()}
+    checks = cross_check(
+        entry.register_type, canonical, commune=commune, confidences=confidences, raws=raws
+    )
     for name, check in checks.items():
         if name in fields:
             fields[name] = _apply(fields[name], check)

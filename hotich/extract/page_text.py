@@ -67,9 +67,7 @@ def _line_text(words: Sequence[OcrWord]) -> str:
     :data:`SCRAP_CONFIDENCE` ("Sa", "®" beside a seal; a printed label word read that badly is
     longer, and stays)."""
     kept = (
-        w
-        for w in words
-        if not (w.confidence < SCRAP_CONFIDENCE and len(w.text) <= SCRAP_LENGTH)
+        w for w in words if not (w.confidence < SCRAP_CONFIDENCE and len(w.text) <= SCRAP_LENGTH)
     )
     tokens = (_LEADER_DOTS.sub("", w.text) for w in kept)
     return " ".join(t for t in tokens if t and t not in {".", "_"})

@@ -22,8 +22,9 @@ and the letters of "gio", "phut" and "h" (:data:`TIME_WHITELIST`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import cv2
 import numpy as np
@@ -34,7 +35,7 @@ from hotich.i18n import t
 from hotich.ocr.engine import FiguresReader
 from hotich.schema.entries import Entry, FieldValue, Issue
 from hotich.schema.normalize import FIELD_KINDS
-from hotich.schema.ocr import BBox, OcrWord
+from hotich.schema.ocr import BBox, OcrPage, OcrWord
 
 FIGURE_KINDS = frozenset({"register_number", "date", "year", "personal_id"})
 FIGURE_FIELDS = frozenset(
@@ -54,9 +55,14 @@ DIFFER_FACTOR = 0.5
 Region = Callable[[FieldValue], BBox | None]
 
 
+K = TypeVar("K", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class _Cut:
-    key: tuple[int, str]
+class Cut(Generic[K]):
+    """A region cut out of the page to be read again, trimmed to its ink."""
+
+    key: K
     image: np.ndarray
     origin: tuple[int, int]  # where the cut-out's top-left lies on the page
     scale: float
@@ -135,9 +141,7 @@ def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cut(
-    page: np.ndarray, key: tuple[int, str], box: BBox, *, figures_only: bool = True
-) -> _Cut | None:
+def cut_out(page: np.ndarray, key: K, box: BBox, *, figures_only: bool = True) -> Cut[K] | None:
     x, y, w, h = box
     crop = page[y : y + h, x : x + w]
     if crop.size == 0:
@@ -156,13 +160,13 @@ def _cut(
     if image.shape[0] < 24:  # too small for the recognizer: bring it to a readable height
         scale = 24.0 / image.shape[0]
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    return _Cut(key=key, image=image, origin=(x + dx, y + dy), scale=scale)
+    return Cut(key=key, image=image, origin=(x + dx, y + dy), scale=scale)
 
 
 MARGIN = 30
 
 
-def _strip(cuts: Sequence[_Cut]) -> tuple[np.ndarray, list[int], int]:
+def stack(cuts: Sequence[Cut[K]]) -> tuple[np.ndarray, list[int], int]:
     """The cut-outs stacked on white, one per line; the top of each in the strip; the white
     space between them (enough that no two are read as one line)."""
     margin = MARGIN
@@ -193,14 +197,26 @@ def read_figures(
     cuts = [
         c
         for key, box in requests
-        if (c := _cut(page, key, box, figures_only=figures_only)) is not None
+        if (c := cut_out(page, key, box, figures_only=figures_only)) is not None
     ]
+
+    def recognize(strip: np.ndarray) -> OcrPage:
+        return reader.recognize_figures(strip, psm=STRIP_PSM, whitelist=whitelist)
+
+    return read_cuts(cuts, recognize)
+
+
+def read_cuts(
+    cuts: Sequence[Cut[K]], recognize: Callable[[np.ndarray], OcrPage]
+) -> dict[K, list[OcrWord]]:
+    """The cut-outs stacked into one strip and read in one call; each cut-out's words, in page
+    coordinates (a cut-out where nothing was read gets an empty list)."""
     if not cuts:
         return {}
-    strip, tops, gap = _strip(cuts)
+    strip, tops, gap = stack(cuts)
     half_gap = gap // 2
-    ocr = reader.recognize_figures(strip, psm=STRIP_PSM, whitelist=whitelist)
-    found: dict[tuple[int, str], list[OcrWord]] = {c.key: [] for c in cuts}
+    ocr = recognize(strip)
+    found: dict[K, list[OcrWord]] = {c.key: [] for c in cuts}
     for line in ocr.lines:
         for word in line.words:
             x, y, w, h = word.bbox

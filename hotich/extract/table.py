@@ -22,7 +22,9 @@ from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.registers import FIELDS
 
 BLANK_INK = 0.002
-"""A row whose cells all have less ink than this share of their pixels is blank."""
+"""A row in which nothing was read and whose cells all have less ink than this share of their
+pixels is blank. Faded writing can stay under it (pale strokes are lighter than the fixed ink
+level), so a row where OCR read writing is never blank."""
 FAINT_INK = 0.0005
 """A cell with this share of ink or more, in which OCR read nothing, holds something a person
 must look at (faded figures come out at 0.07–0.09 %, a blank cell at 0)."""
@@ -126,7 +128,9 @@ def extract_table(
     entries: list[Entry] = []
     for r in range(header_row + 1, len(grid.rows) - 1):
         inked = {c: ink_share(clean, grid.cell_box(r, c)) for c in columns}
-        if all(share < BLANK_INK for share in inked.values()):
+        if all(share < BLANK_INK for share in inked.values()) and not _has_writing(
+            cells, r, columns
+        ):
             continue
         fields: dict[str, FieldValue] = {}
         for c, name in columns.items():
@@ -152,7 +156,38 @@ def extract_table(
                 provenance=provenance,
             )
         )
-    return entries
+    return flag_number_gaps(entries)
+
+
+def _has_writing(cells: Cells, r: int, columns: dict[int, str]) -> bool:
+    """Whether OCR read writing (not only marks) in a cell of row ``r``."""
+    return any((words := cells.get((r, c))) and not is_noise(words) for c in columns)
+
+
+def _number(entry: Entry) -> int | None:
+    field = entry.fields.get("register_number")
+    match = re.match(r"\d{1,4}", field.value) if field else None
+    return int(match.group()) if match else None
+
+
+def flag_number_gaps(entries: list[Entry]) -> list[Entry]:
+    """Rows of one page hold consecutive registration numbers: where the numbers jump (19, then
+    22), rows between may not have been read, and the number after the jump gets an issue so
+    that the page goes to a person."""
+    out = list(entries)
+    for i in range(1, len(out)):
+        previous, number = _number(out[i - 1]), _number(out[i])
+        if previous is None or number is None or number - previous <= 1:
+            continue
+        field = out[i].fields["register_number"]
+        issue = Issue(
+            code="table.rows_missing",
+            message=t("issue.table.rows_missing", previous=previous, number=number),
+        )
+        fields = dict(out[i].fields)
+        fields["register_number"] = field.model_copy(update={"issues": (*field.issues, issue)})
+        out[i] = out[i].model_copy(update={"fields": fields})
+    return out
 
 
 def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from hotich.config.settings import Settings
 from hotich.errors import EnvironmentCheckError, OcrEngineError, PageError
+from hotich.extract.cell_reread import reread_cells
 from hotich.extract.detect import detect_register
 from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form
@@ -99,6 +100,8 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     if grid is not None:
         ocr = engine.recognize(read_image, psm=TABLE_PSM)
         cells: Cells = place_words(ocr, grid)  # once: the text and the entries share it
+        if ctx.settings.ocr_reread_cells:
+            cells = reread_cells(cells, grid, read_image, engine)
         text = table_text(ocr, grid, cells)
     else:
         ocr = engine.recognize(clean, psm=FORM_PSM)

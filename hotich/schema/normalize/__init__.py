@@ -40,7 +40,7 @@ Field kinds (:data:`FIELD_KINDS`, :func:`normalize_field`)
   (the 54 groups with GSO code, variants and old names; ambiguous exonyms are issues).
   Nationality: :func:`normalize_nationality`. An unmatched value is an issue, never replaced.
 - names: :func:`normalize_name` — NFC, case as written, tone-mark style ``keep``/``old``/``new``.
-- relationship of the declarant, cause of death: :func:`normalize_term` — tone marks of a
+- relationship of the declarant, cause of death, notes: :func:`normalize_term` — tone marks of a
   common wording restored (``data/terms.toml``), anything else kept as read.
 - places (place of birth, hometown, residences, place of death): :func:`normalize_place` —
   text kept, matched to pre-2025 units with codes and to the unit after the 1 July 2025 reform,
@@ -201,6 +201,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     ),
     "relationship": ("declarant_relationship",),
     "cause_of_death": ("cause_of_death",),
+    "notes": ("notes",),
     "place": (
         "place_of_birth",
         "hometown",

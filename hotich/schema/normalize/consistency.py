@@ -38,6 +38,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 
 from hotich.schema.entries import Issue
+from hotich.schema.normalize.date_spelling import spelling_near
 from hotich.schema.normalize.dates import normalize_date_words, reconcile_date_words
 from hotich.schema.normalize.personal_id import check_personal_id
 from hotich.schema.normalize.places import normalize_place
@@ -198,11 +199,24 @@ def _words_iso(value: str | None) -> str | None:
 
 
 def _dates_of_birth(
-    checks: _Checks, values: Mapping[str, str | None], conf: Mapping[str, float]
+    checks: _Checks,
+    values: Mapping[str, str | None],
+    conf: Mapping[str, float],
+    raws: Mapping[str, str],
 ) -> Mapping[str, str | None]:
     """The date of birth in figures against the one in words; the values with the date of
     birth as decided (a reading chosen by confidence, or the words when figures are unread)."""
     words_iso = _words_iso(values.get("date_of_birth_words"))
+    figures_iso, raw_words = values.get("date_of_birth"), raws.get("date_of_birth_words", "")
+    if figures_iso and words_iso and len(figures_iso) == 10 and figures_iso != words_iso:
+        near = spelling_near(raw_words, figures_iso) if raw_words else None
+        if near is not None:
+            # The words hold a misread word that, one letter off, says the date in figures:
+            # taken so, with an issue on both (a person confirms).
+            found = issue("date_words.respelled_from_figures", raw=raw_words, value=near)
+            checks.add(FieldCheck((found,), value=near), "date_of_birth_words")
+            checks.flag(found, "date_of_birth")
+            return values
     if "date_of_birth" in values and values["date_of_birth"] is None and words_iso:
         found = issue("date.figures_from_words", words=words_iso)
         checks.add(FieldCheck((found,), value=words_iso), "date_of_birth")
@@ -226,6 +240,7 @@ def check_entry(
     values: Mapping[str, str | None],
     *,
     confidences: Mapping[str, float] | None = None,
+    raws: Mapping[str, str] | None = None,
     registration_province_codes: Collection[str] = (),
     mother_ages: tuple[int, int] = MOTHER_AGES,
     father_ages: tuple[int, int] = FATHER_AGES,
@@ -238,14 +253,16 @@ def check_entry(
     be read while the date in words could, which is then taken from the words (issue
     ``date.figures_from_words`` on both, the value as the check's replacement).
     ``confidences`` (field → OCR confidence) lets a figures/words disagreement be settled by
-    the more confident reading; the other checks use the date of birth so decided.
+    the more confident reading; the other checks use the date of birth so decided. ``raws``
+    (field → text as read) lets a date in words with a misread word be respelled as the date
+    in figures when one letter separates them (``date_words.respelled_from_figures``).
     ``registration_province_codes`` are the ID province codes of the commune that keeps the
     book (used for ``khai_sinh`` only, see the module docstring;
     :func:`.places.registration_id_codes` gives them from the commune's key).
     """
     checks = _Checks()
     if register_type == "khai_sinh":
-        values = _dates_of_birth(checks, values, confidences or {})
+        values = _dates_of_birth(checks, values, confidences or {}, raws or {})
         _parents(checks, values, mother_ages, father_ages)
     _order(checks, values, register_type)
     if register_type == "ket_hon":

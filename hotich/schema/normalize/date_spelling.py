@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from typing import Final
+
+from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.text import strip_accents
 from hotich.schema.vn_numbers import date_to_words
@@ -62,10 +65,10 @@ def _key(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _spellings(iso: str) -> dict[str, frozenset[str]]:
-    """Accent-free key → the spellings of the date with that key."""
-    out: dict[str, set[str]] = {}
+def _ordered(iso: str) -> tuple[str, ...]:
+    """Every spelling of the date, the commonest ways first (the order of ``_OPTIONS``)."""
     day = date.fromisoformat(iso)
+    out: dict[str, None] = {}
     for mong, gieng, nghin, linh, four, five, short_zero, seven, contract in _OPTIONS:
         text = date_to_words(
             day,
@@ -79,6 +82,15 @@ def _spellings(iso: str) -> dict[str, frozenset[str]]:
             seven=seven,
             contract_day=contract,
         )
+        out.setdefault(text, None)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _spellings(iso: str) -> dict[str, frozenset[str]]:
+    """Accent-free key → the spellings of the date with that key."""
+    out: dict[str, set[str]] = {}
+    for text in _ordered(iso):
         out.setdefault(_key(words_of(text)), set()).add(text)
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -106,3 +118,29 @@ def respell(text: str, iso: str) -> str | None:
     if len(found) != 1:
         return None
     return _cased_like(found[0], text)
+
+
+def spelling_near(text: str, iso: str) -> str | None:
+    """The spelling of the full date ``iso`` that ``text`` is but for misread words: the words
+    of ``text`` spelled right are the spelling's, each other one is its word one letter off,
+    marks aside ("chín mươi tăm" for "chín mươi lăm", where respelling by marks alone made it
+    "tám"). Of several (lăm, năm), the one whose marks are closest, then the commonest. None
+    when there is none, or nothing was misread."""
+    words = words_of(text)
+    odd = [w not in NUMBER_WORDS and not w.isdigit() for w in words]
+    if not any(odd):
+        return None
+    found = [
+        spelling
+        for spelling in _ordered(iso)
+        if len(spelling.split()) == len(words)
+        and all(
+            Levenshtein.distance(strip_accents(w), strip_accents(s)) <= 1 if o else w == s
+            for w, s, o in zip(words, spelling.split(), odd, strict=True)
+        )
+    ]
+    if not found:
+        return None
+    marks = unicodedata.normalize("NFD", " ".join(words))
+    best = min(found, key=lambda s: Levenshtein.distance(marks, unicodedata.normalize("NFD", s)))
+    return _cased_like(best, text)

@@ -70,12 +70,14 @@ def cross_check(
     *,
     commune: str | None = None,
     confidences: Mapping[str, float] | None = None,
+    raws: Mapping[str, str] | None = None,
 ) -> dict[str, FieldCheck]:
     """The entry-level checks of ``values`` (canonical values; None or "" is left out).
 
     ``commune`` is the key of the commune keeping the book (its scan folder's name);
     ``confidences`` the fields' OCR confidences, when known, which settle a disagreement
-    between the date in figures and the date in words. An unknown register type has none.
+    between the date in figures and the date in words; ``raws`` the texts as read. An unknown
+    register type has none.
     """
     register = next((r for r in REGISTER_TYPES if r == register_type), None)
     if register is None:
@@ -85,5 +87,6 @@ def cross_check(
         register,
         values,
         confidences=confidences,
+        raws=raws,
         registration_province_codes=codes,
     )

@@ -11,7 +11,8 @@ syllable fits:
 - one that is not listed is compared with the listed syllables of its place (then of the other
   place) that are spelled the same but for marks; of those, the one whose marks differ least
   from the written ones wins, if it is the only one so close;
-- failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM);
+- failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM), or a vowel
+  read twice undone ("KHẨẢI" → KHẢI);
 - failing that, a listed syllable whose first one or two letters were lost ("OÀNG" → HOÀNG);
 - a word that is two listed syllables run together is split, when only one split fits;
 - a last word that is a lone consonant (a lone vowel after three words), or not in capitals in
@@ -78,6 +79,12 @@ def _listed(word: str) -> bool:
     return any(same_name(word, s) for table in _lists() for s in table.get(key, ()))
 
 
+def name_syllable(word: str) -> bool:
+    """Whether ``word`` is a listed middle or given name, written in capitals as names are
+    ("VĂN", "BÌNH"); a scrap of a stain is not."""
+    return len(word) >= 2 and word.isupper() and _LETTERS.match(word) is not None and _listed(word)
+
+
 def _marks(word: str) -> str:
     return unicodedata.normalize("NFD", word.lower())
 
@@ -102,6 +109,11 @@ def _fit(word: str, middle: bool) -> str | None:
             attempts.append(word[:i] + "I" + word[i + 1 :])  # I read as T
             if strip_accents(upper[i + 1 : i + 2]) == "i":
                 attempts.append(word[:i] + word[i + 1 :])  # a stray T before the I
+    base = strip_accents(word)
+    for i in range(len(word) - 1):
+        if base[i] == base[i + 1] and base[i] in "aeiuy" and len(base) == len(word):
+            # one vowel read twice ("KHẨẢI"): either may be the one written
+            attempts += [word[:i] + word[i + 1 :], word[: i + 1] + word[i + 2 :]]
     for attempt in attempts:
         key = strip_accents(attempt)
         for table in tables:

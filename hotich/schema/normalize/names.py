@@ -62,12 +62,35 @@ _EDGES = " .:;,_…'\"`[](){}|«»“”"
 """What is stripped from both ends of a name as read: leader dots, punctuation, quotes and
 brackets that OCR took from the fill-in line, a torn edge or a rule."""
 _LEADER_RUN = re.compile(r"\s*(?:\.{2,}|…)")
-_INNER_MARKS = re.compile(r"(?<=\w)[.,:;_]+(?=\s|\w)")
+_INNER_MARKS = re.compile(r"(?<=\w)[.,:;_]+(?=\s|\w)|(?<=\s)[.,:;_]+(?=\w)")
 
 
 _STOP_FINALS = ("p", "t", "c", "ch")
 _STOPTONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a stop final allows
 _LONGEST_SYLLABLE = 7  # "nghiêng"
+
+
+def _doubled_vowel(word: str) -> bool:
+    """A vowel written twice in a row, as no syllable is ("KHẨẢI", "NGUYÊỀN"); "ưu" (LƯU) is
+    a vowel pair, and "oo" (XOONG) is written."""
+    shapes = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if ch not in TONES)
+    shapes = unicodedata.normalize("NFC", shapes)
+    base = strip_accents(shapes)
+    return (
+        any(
+            base[i] == base[i + 1] in "aeiuy" and shapes[i : i + 2] != "ưu"
+            for i in range(len(base) - 1)
+        )
+        if len(base) == len(shapes)
+        else False
+    )
+
+
+def _name_end(text: str) -> re.Match[str] | None:
+    """The run of fill-in dots the name ends at: the longest (the first of the longest). OCR
+    reads a few dots for a gap inside a name too ("LỆ. THỊ...HÀ.........222")."""
+    runs = list(_LEADER_RUN.finditer(text))
+    return max(runs, key=lambda m: len(m[0].strip())) if runs else None
 
 
 def _impossible_syllables(text: str) -> list[str]:
@@ -86,7 +109,15 @@ def _impossible_syllables(text: str) -> list[str]:
         tones = {m for m in unicodedata.normalize("NFD", word.lower()) if m in TONES}
         stop = base.endswith(_STOP_FINALS) and any(v in base for v in "aeiouy")
         nuclei = len(re.findall(r"[aeiouy]+", base))  # a syllable has one vowel group
-        if (stop and not tones & _STOPTONES) or nuclei > 1 or len(base) > _LONGEST_SYLLABLE:
+        marks = [m for m in unicodedata.normalize("NFD", word.lower()) if m in TONES]
+        doubled = _doubled_vowel(word)
+        if (
+            (stop and not tones & _STOPTONES)
+            or nuclei > 1
+            or len(base) > _LONGEST_SYLLABLE
+            or len(marks) > 1  # a syllable carries one tone
+            or doubled
+        ):
             odd.append(word)
     return odd
 
@@ -118,7 +149,7 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     if not text:
         return normalized("", raw)
     found: list[Issue] = []
-    leader = _LEADER_RUN.search(text)
+    leader = _name_end(text)
     if not typed and leader and len(text[: leader.start()].split()) >= 2:
         # The name ends where the fill-in dots start; what OCR read after them is not the
         # name (a seal, a stain, a stroke), but it was read: an issue says so.
@@ -161,15 +192,38 @@ def _surnames() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _clipped_surnames(key: str) -> tuple[str, ...]:
-    """Surnames that are ``key`` (mark-free) with one more letter in front: OCR lost the
-    first letter of the name where it touched the fill-in line ("GUYỄN" for NGUYỄN)."""
-    if len(key) < 3:  # "AM" would fit Lâm, Đàm, Cầm…: too short to say
+def _clipped_surnames(written: str) -> tuple[str, ...]:
+    """Surnames that are ``written`` with one more letter in front: OCR lost the first letter
+    of the name where it touched the fill-in line ("GUYỄN" for NGUYỄN). Two letters say little
+    ("AM" would fit Lâm, Đàm, Cầm…): then the marks must be the surname's too ("GÔ": Ngô)."""
+    key = strip_accents(written)
+    if len(key) < 2:
+        return ()
+    found = tuple(
+        name
+        for k, names in _surnames().items()
+        if len(k) == len(key) + 1 and k[1:] == key
+        for name in names
+        if len(key) >= 3 or same_name(name[1:], written)
+    )
+    return found
+
+
+_NEAR_SURNAME_LENGTH = 5
+
+
+def _near_surnames(written: str) -> tuple[str, ...]:
+    """Surnames of at least :data:`_NEAR_SURNAME_LENGTH` letters one letter off what was read
+    (a letter misread or doubled: "WGUYỄN", "NGUYÊỀN"); the shorter ones are too alike."""
+    key = strip_accents(written)
+    if len(key) < _NEAR_SURNAME_LENGTH:
         return ()
     return tuple(
         name
         for k, names in _surnames().items()
-        if len(k) == len(key) + 1 and k[1:] == key
+        if len(k) >= _NEAR_SURNAME_LENGTH
+        and len(k) <= len(key)
+        and Levenshtein.distance(k, key) == 1
         for name in names
     )
 
@@ -219,9 +273,11 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
     if any(same_name(first, c) for c in candidates):
         return text, []
     if not candidates:
-        candidates = _clipped_surnames(key)
+        candidates = _clipped_surnames(first)
     if not candidates and len(key) >= 4:  # a stray letter in front: "JNGUYỄN"
         candidates = tuple(n for n in _surnames().get(key[1:], ()) if same_name(first[1:], n))
+    if not candidates:
+        candidates = _near_surnames(first)
     if not candidates:
         return text, []
     if typed:

@@ -27,6 +27,7 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.normalize.admin_units import AdminUnit
+from hotich.schema.normalize.names import NAME_LETTERS
 from hotich.schema.normalize.tone_style import apply_tone_style
 from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import strip_accents
@@ -43,6 +44,7 @@ _TYPES: Final = (
     "Phường",
 )
 _PHRASES: Final = (
+    "Bệnh viện đa khoa",
     "Bệnh viện",
     "Trạm y tế",
     "Nhà hộ sinh",
@@ -167,9 +169,10 @@ _SEPARATOR = re.compile(r"\s*[,\-–]\s*|\s+")
 
 
 def _loose(text: str) -> tuple[str, int]:
-    """(the letters without marks, spaces or separators; how many separators split parts)."""
+    """(the letters without marks, spaces, separators or dots; how many separators split
+    parts)."""
     key = _key(text)
-    return re.sub(r"[\s,\-–]", "", key), len(re.findall(r"\s*[,\-–]\s*", key))
+    return re.sub(r"[\s,.\-–]", "", key), len(re.findall(r"\s*[,\-–]\s*", key))
 
 
 def respell_tail(text: str, units: Iterable[AdminUnit | None]) -> str:
@@ -206,12 +209,46 @@ def respell_tail(text: str, units: Iterable[AdminUnit | None]) -> str:
 
 
 def _respell_opening(text: str) -> str:
-    """An address whose first word is "thôn" one letter off ("fhôn 11, …") with it restored."""
+    """An address whose first word is "thôn" one letter off ("fhôn 11, …"), or "ấp" with a
+    first letter that is not Vietnamese ("ñP 11", "ÄP 4"), with it restored."""
     m = re.match(r"(\S+)(?=\s)", text)
     if m and len(m[1]) == 4 and m[1] != "thôn" and Levenshtein.distance(_key(m[1]), "thon") == 1:
         first = m[1][1:]
         if _key(first) == "hon":
             return "thôn" + text[m.end() :]
+    # ä, ñ: a mark on a, or the bent a read as n
+    first = m[1] if m else ""
+    if len(first) == 2 and first[1] in "pP" and first[0] not in NAME_LETTERS:
+        return "ấp" + text[m.end() :] if m and _key(first[0]) in ("a", "n") else text
+    return text
+
+
+_PHRASE_EDITS: Final = 2
+"""Letters the one misread word of a listed phrase of three words or more may differ by (one
+for a word of at most three letters in a phrase of three words: the other three words of
+"Bệnh viện đa khoa" say enough for "äãa")."""
+
+
+def _respell_phrase(text: str, phrase: str) -> str:
+    """``text`` with a run of words that is ``phrase`` but for one misread word ("Bệnh viện
+    äđa khoa") spelled like it; the other words must be the phrase's, marks aside."""
+    target = phrase.split()
+    keys = [_key(w).casefold() for w in target]
+    words = list(_WORD.finditer(text))
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        run = words[i : i + n]
+        if not all(text[a.end() : b.start()] == " " for a, b in pairwise(run)):
+            continue
+        got = [_key(w[0]).casefold() for w in run]
+        odd = [k for k in range(n) if got[k] != keys[k]]
+        if len(odd) != 1:
+            continue
+        k = odd[0]
+        allowed = _PHRASE_EDITS if n >= 4 or len(keys[k]) > 3 else 1
+        if Levenshtein.distance(got[k], keys[k]) <= allowed:
+            word = run[k]
+            return text[: word.start()] + _cased(target[k], word[0]) + text[word.end() :]
     return text
 
 
@@ -224,6 +261,9 @@ def respell_place(text: str, units: Iterable[AdminUnit | None]) -> str:
         return text
     units = tuple(units)
     text = _respell_opening(respell_tail(text, units))
+    for phrase in _PHRASES:
+        if len(phrase.split()) >= 3:
+            text = _respell_phrase(text, phrase)
     for official in (*_names(units), *_PHRASES):
         text = _respell_run(text, official)
     return _respell_hamlet(_respell_openers(text))

@@ -237,6 +237,30 @@ _DOT_BEFORE_WORD = re.compile(r"(?<=[\s,])\.(?=[^\W\d_])")
 _DOT_AFTER_COMMA = re.compile(r",\s*\.(?=\s)")
 
 
+_DOT_FOR_COMMA = re.compile(rf"(?i)(?<=\w)\s*\.\s+(?=(?:xã|phường|thị trấn|{_UNIT_WORDS})\s)")
+_HAMLET_RUN_ON = re.compile(
+    r"(?i)^(\s*(?:thôn|xóm|ấp|bản|tổ|khóm|khu phố)\s+[^,.]+?)\s+(?=(?:xã|phường|thị trấn)\s)"
+)
+
+
+_FIGURE_IN_WORD = re.compile(r"(?<=[^\W\d_])[10](?![\d])")
+_FIGURE_LETTERS = {"1": "i", "0": "o"}
+
+
+def _letters_for_figures(text: str) -> str:
+    """``text`` with a 1 or 0 read at the end of or inside a word of letters ("Thới La1") as the
+    letter it was ("Lai"); figures of their own ("thôn 10", "số 1") stay."""
+    return _FIGURE_IN_WORD.sub(lambda m: _FIGURE_LETTERS[m[0]], text)
+
+
+def _punctuated(text: str) -> str:
+    """``text`` with the commas OCR misread or lost between the parts of an address put back:
+    a dot before a unit's type word ("thôn 7. xã …", "ấp Tân Lập. xã …"), none between the
+    hamlet and the commune ("ấp 4 xã Tân Thạnh"). A place of birth runs on without a comma
+    ("Bệnh viện đa khoa huyện …") and is left alone: only a hamlet opens the text here."""
+    return _HAMLET_RUN_ON.sub(r"\1, ", _DOT_FOR_COMMA.sub(", ", text))
+
+
 def _dot_after(match: re.Match[str]) -> str:
     word = match[1]
     return match[0] if word.isupper() and len(word) <= 3 else word  # "TP." is an abbreviation
@@ -268,7 +292,10 @@ def _with_near_commune(
     if len(close) != 1 or written not in text:
         return None
     official = close[0].split(" ", 1)[-1]
-    again = normalize_place(text.replace(written, f"{kind} {official}", 1), on=on)
+    respelled = text.replace(written, f"{kind} {official}", 1)
+    if respelled == text:  # spelled so already: the commune is not where the match says
+        return None
+    again = normalize_place(respelled, on=on)
     unit = again.match.legacy or again.match.current if again.match else None
     if unit is None or not unit.ward or again.value is None:
         return None
@@ -286,7 +313,8 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     ``on`` is the date the place was written (the registration date): from 1 July 2025 on,
     new units are preferred when the text fits both.
     """
-    text = _without_stray_dots(strip_leaders(raw))
+    plain = _without_stray_dots(strip_leaders(raw))
+    text = _without_stray_dots(_punctuated(_letters_for_figures(strip_leaders(raw))))
     if not text:
         return PlaceResult(value="", raw=raw)
     expanded = expand_abbreviations(text)
@@ -310,7 +338,7 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
             nearest = ", ".join(near[:3])
             issues.append(issue("place.commune_unmatched", raw=raw, name=commune, near=nearest))
     value = respell_place(text, (match.legacy, match.current) if match else ())
-    if value != text:
+    if value != plain:
         issues.insert(0, issue("place.ocr_repaired", raw=raw, value=value))
     found = tuple(issues)
     factor = factor_of(found, ("place.commune_unverified",) if unverified else ())

@@ -32,6 +32,7 @@ FACTORS: dict[str, float] = {
     "date.words_mismatch": 0.5,  # figures and words disagree, nothing says which is right
     "date.words_mismatch_resolved": 0.7,  # they disagree; OCR confidence picked one reading
     "date.figures_from_words": 0.7,  # figures unreadable: the date in words is the only reading
+    "date_words.respelled_from_figures": 0.7,  # a misread word read as the figures say
     # Registration numbers (Số): "12", "03/2003".
     "register_number.unreadable": 0.3,
     "register_number.ocr_repaired": 0.8,

@@ -1,4 +1,5 @@
-"""Free-text fields with common wordings: the declarant's relationship and the cause of death.
+"""Free-text fields with common wordings: the declarant's relationship, the cause of death and
+the notes.
 
 A value is compared with the wordings of ``data/terms.toml`` without tone marks or case.
 Written as listed: kept. The same letters as exactly one listed wording but other marks or
@@ -7,7 +8,7 @@ or, in a wording of five letters or more, one letter off ("Anh traj"), or follow
 two scraps of OCR ("Mẹ mÍ"): the listed spelling is restored, with issue ``term.repaired`` (so
 the field goes to review, with the raw text kept). A value that matches no wording is kept as
 read: the lists are an aid, not a limit; it is read with less certainty, by rule
-(``term.unlisted`` in ``RAISES``).
+(``term.unlisted`` in ``RAISES``), except a note, which is mostly free text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from hotich.schema.normalize.result import Normalized, issue, normalized
 from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import clean_text, strip_accents
 
-TERM_KINDS = ("relationship", "cause_of_death")
+TERM_KINDS = ("relationship", "cause_of_death", "notes")
+FREE_KINDS = frozenset({"notes"})
+"""Kinds whose values are mostly free text: an unlisted one raises no doubt."""
 _FIGURES_FOR_LETTERS = str.maketrans({"1": "i", "0": "o", "|": "l"})
 """No listed wording holds a figure: one there is a letter misread."""
 _ONE_OFF_LENGTH = 5
@@ -62,7 +65,7 @@ def normalize_term(raw: str, kind: str) -> Normalized:
         (term,) = candidates
         value = term.upper() if text.isupper() else term
         return normalized(value, raw, [issue("term.repaired", raw=raw, value=value)])
-    return normalized(text, raw, raises=("term.unlisted",))
+    return normalized(text, raw, raises=() if kind in FREE_KINDS else ("term.unlisted",))
 
 
 def _leading(

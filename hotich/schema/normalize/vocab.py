@@ -131,6 +131,14 @@ class Vocabulary:
     def _fuzzy(self, loose: str) -> Match:
         if not loose:
             return Match(None, "unknown")
+        found = self._fuzzy_form(loose)
+        letters = re.sub(r"[^a-z]", "", loose)
+        if found.how == "unknown" and letters and letters != loose:
+            # marks that are no letter ("Việf£ Nam"): the letters alone
+            found = self._fuzzy_form(letters)
+        return found
+
+    def _fuzzy_form(self, loose: str) -> Match:
         loose = loose.replace("rn", "m")  # Tesseract reads "m" as "rn"; no Vietnamese word has it
         direct = self._owners(loose)
         if direct:
@@ -146,6 +154,9 @@ class Vocabulary:
             for c in close:
                 near |= self._owners(c)
             return _match(near, "repaired")
+        short = self._short_one_off(loose)
+        if short is not None:
+            return short
         if len(loose) <= self.one_off_length:  # too short for a ratio to mean anything
             return Match(None, "unknown")
         scored = process.extract(loose, self._choices, scorer=fuzz.ratio, limit=8)
@@ -158,6 +169,28 @@ class Vocabulary:
             if score >= best - 5:
                 owners |= self._owners(choice)
         return _match(owners, "repaired")
+
+    def _short_one_off(self, loose: str) -> Match | None:
+        """A name of three letters one letter off ("Hod", "Hoqa" for Hoa), only when what was
+        read cannot be Vietnamese (a mark that is no letter, f/j/w/z, q without u, an ending
+        no syllable has) and one canonical name is that close: "Gai" and "Nan" are words, and
+        stay unknown."""
+        if not _not_vietnamese(loose):
+            return None
+        owners: set[str] = set()
+        for c in self._loose_strong:
+            if min(len(c), len(loose)) >= 3 and Levenshtein.distance(loose, c) <= 1:
+                owners |= self._loose_strong[c]
+        return Match(owners.pop(), "repaired") if len(owners) == 1 else None
+
+
+_SYLLABLE_END = re.compile(r"(?:[aeiouy]|ch|c|m|ng|nh|n|p|t)$")
+_NOT_VIETNAMESE = re.compile(r"[^a-z]|[fjwz]|q(?!u)")
+
+
+def _not_vietnamese(loose: str) -> bool:
+    """Whether a mark-free form holds what no Vietnamese word does (see ``_short_one_off``)."""
+    return bool(_NOT_VIETNAMESE.search(loose)) or not _SYLLABLE_END.search(loose)
 
 
 def _leading(text: str) -> list[str]:
