@@ -332,7 +332,7 @@ def test_name_syllables_read_with_little_confidence_after_the_surname_are_kept()
 
 
 def test_a_date_in_words_with_a_misread_word_is_read_again_after_the_figures() -> None:
-    """"chín mươi tăm": respelled by marks alone it said 1998 ("tám") against 1995 in figures;
+    """ "chín mươi tăm": respelled by marks alone it said 1998 ("tám") against 1995 in figures;
     one letter off "lăm", it says the date in figures — taken so, both fields to review."""
 
     def read(name: str, text: str, confidence: float = 0.9) -> FieldValue:

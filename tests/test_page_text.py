@@ -4,7 +4,13 @@ printed wordings restored; written values never changed."""
 from __future__ import annotations
 
 from hotich.extract.labels import load_labels
-from hotich.extract.page_text import is_noise, readable_text, respell_printed, with_rereadings
+from hotich.extract.page_text import (
+    is_noise,
+    readable_text,
+    respell_printed,
+    with_rereadings,
+    with_values,
+)
 from hotich.schema.entries import Entry, FieldValue, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
 
@@ -118,3 +124,23 @@ def test_short_scraps_read_with_almost_no_confidence_are_left_out_but_long_words
         ),
     )
     assert readable_text(page) == "Dân tộc: Kinh Quốc\nSố: 3 Quyển số: 01"
+
+
+def test_the_page_text_says_what_the_validated_fields_say() -> None:
+    text = "Họ, chữ đệm và tên: NGUYÊN. THT_LINH\nQuốc tịch: Việt. Nam\nSinh ngày: 06/04/1994"
+    fields = {
+        "full_name": FieldValue(value="NGUYỄN THỊ LINH", raw="NGUYÊN. THT_LINH......"),
+        "nationality": FieldValue(value="Việt Nam", raw="Việt. Nam"),
+        "date_of_birth": FieldValue(value="1994-04-06", raw="06/04/1994"),  # stored as ISO
+    }
+    entry = Entry(register_type="khai_sinh", entry_index=0, fields=fields)
+    assert with_values(text, [entry]) == (
+        "Họ, chữ đệm và tên: NGUYỄN THỊ LINH\nQuốc tịch: Việt Nam\nSinh ngày: 06/04/1994"
+    )
+
+
+def test_a_printed_wording_written_as_one_of_its_variants_stays_that_variant() -> None:
+    wordings = ["Cán bộ tư pháp - hộ tịch", "Cán bộ tư pháp hộ tịch"]
+    line = "Cán bộ tư pháp hộ tịch: LÊ THỊ HÀ"
+    assert respell_printed(line, wordings) == line
+    assert respell_printed("Cán bộ tư phap hộ tịch: LÊ THỊ HÀ", wordings) == line

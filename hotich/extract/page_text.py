@@ -29,6 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from hotich.extract.fields import is_mark, without_strays
 from hotich.schema.entries import Entry
+from hotich.schema.normalize import FIELD_KINDS
 from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.text import strip_accents
 
@@ -97,6 +98,31 @@ def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) 
     return text
 
 
+TEXT_KINDS = frozenset(
+    {"name", "place", "ethnicity", "nationality", "relationship", "cause_of_death", "notes"}
+)
+"""Kinds of field whose value is written on the page as it is stored (dates and numbers are
+stored in another form: ISO dates, canonical numbers)."""
+
+
+def with_values(text: str, entries: Iterable[Entry]) -> str:
+    """``text`` with the reading of each text field replaced by its value where validation
+    restored it (a surname's marks, a place's spelling, a closed-list value): the page text
+    then says what the entries say (the first occurrence on the page of the field as read,
+    field by field in order)."""
+    for entry in entries:
+        for name, field in entry.fields.items():
+            if FIELD_KINDS.get(name) not in TEXT_KINDS or not field.value or not field.raw:
+                continue
+            parts = [p for w in field.raw.split() if (p := _LEADER_DOTS.sub("", w))]
+            if not parts or " ".join(parts) == field.value:
+                continue
+            body = r"[\s.…_]*".join(re.escape(part) for part in parts)
+            token = re.compile(rf"(?<![\w]){body}(?![\w])")
+            text = token.sub(_literal(field.value), text, count=1)
+    return text
+
+
 def _literal(replacement: str) -> Callable[[re.Match[str]], str]:
     """A replacement taken as it is (a backslash in it is no group reference)."""
     return lambda _match: replacement
@@ -129,11 +155,21 @@ def _prepared(wordings: tuple[str, ...]) -> tuple[tuple[list[str], str, str], ..
     return tuple((keys, "".join(keys), wording) for keys, wording in runs)
 
 
+def _closest_wording(
+    written: str, joined: str, n: int, known: tuple[tuple[list[str], str, str], ...]
+) -> str:
+    """Of the wordings with the same words but for marks and dashes ("Cán bộ tư pháp - hộ
+    tịch", "Cán bộ tư pháp hộ tịch"), the one closest to what is written (the first on a
+    tie)."""
+    same = [w for keys, j, w in known if j == joined and len(keys) == n]
+    return min(same, key=lambda w: Levenshtein.distance(w.lower(), written.lower()))
+
+
 def _respell_line(line: str, known: tuple[tuple[list[str], str, str], ...]) -> str:
     done: list[tuple[int, int]] = []
     words = list(_WORD.finditer(line))
     word_keys = [strip_accents(w[0]) for w in words]
-    for keys, joined, wording in known:
+    for keys, joined, _wording in known:
         n = len(keys)
         for i in range(len(words) - n + 1):
             start, end = words[i].start(), words[i + n - 1].end()
@@ -148,7 +184,8 @@ def _respell_line(line: str, known: tuple[tuple[list[str], str, str], ...]) -> s
             )
             if not (same or near):
                 continue
-            printed = wording.upper() if line[start:end].isupper() else wording
+            printed = _closest_wording(line[start:end], joined, n, known)
+            printed = printed.upper() if line[start:end].isupper() else printed
             if line[start:end] != printed:
                 line = line[:start] + printed + line[end:]
                 words = list(_WORD.finditer(line))  # the line changed: its words moved

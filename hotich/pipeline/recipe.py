@@ -22,7 +22,12 @@ from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form
 from hotich.extract.grid import Grid, erase_grid, find_grid
 from hotich.extract.labels import load_labels
-from hotich.extract.page_text import readable_text, respell_printed, with_rereadings
+from hotich.extract.page_text import (
+    readable_text,
+    respell_printed,
+    with_rereadings,
+    with_values,
+)
 from hotich.extract.reread import Region, form_region, reread_entries
 from hotich.extract.table import Cells, extract_table, place_words, table_text
 from hotich.i18n import t
@@ -129,6 +134,7 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         text = respell_printed(text, labels.wordings)
         style = ctx.settings.name_tone_style
         entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
+        text = with_values(text, entries)
     return PageResult(
         ref=ref,
         sha256=sha256,

@@ -101,9 +101,12 @@ def _respell_run(text: str, official: str) -> str:
         gaps_are_spaces = all(text[a.end() : b.start()] == " " for a, b in pairwise(run))
         if gaps_are_spaces and [_key(w[0]) for w in run] == keys:
             written = text[run[0].start() : run[-1].end()]
-            if not _same_style(written, official):
+            # a unit's own name ("Cần Thơ", not "huyện Thới Lai") opens with a capital
+            proper = official[:1].isupper() and written[:1].islower() and not written.isupper()
+            proper = proper and not any(official.startswith(k + " ") for k in _TYPES)
+            if proper or not _same_style(written, official):
                 out.append(text[last : run[0].start()])
-                out.append(_cased(official, written))
+                out.append(official if proper else _cased(official, written))
                 last = run[-1].end()
             i += n
         else:

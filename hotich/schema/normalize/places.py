@@ -235,6 +235,7 @@ _COMMUNE_EDITS = 2
 _DOT_AFTER_WORD = re.compile(r"([^\W\d_]{2,})\.(?=[\s,])")
 _DOT_BEFORE_WORD = re.compile(r"(?<=[\s,])\.(?=[^\W\d_])")
 _DOT_AFTER_COMMA = re.compile(r",\s*\.(?=\s)")
+_LONE_DOT = re.compile(r"(?<=\w)\s+\.\s+(?=\w)")
 
 
 _DOT_FOR_COMMA = re.compile(rf"(?i)(?<=\w)\s*\.\s+(?=(?:xã|phường|thị trấn|{_UNIT_WORDS})\s)")
@@ -267,8 +268,10 @@ def _dot_after(match: re.Match[str]) -> str:
 
 
 def _without_stray_dots(text: str) -> str:
-    """``text`` without the dots OCR put after or before whole words ("xã. Tân. Thanh,.",
-    "Phú .Thọ"): a place holds none there; an abbreviation ("TP.", "X.") keeps its dot."""
+    """``text`` without the dots OCR put after, before or between whole words ("xã. Tân.
+    Thanh,.", "Phú .Thọ", "Hải . Dương"): a place holds none there; an abbreviation ("TP.",
+    "X.") keeps its dot."""
+    text = _LONE_DOT.sub(" ", text)
     text = _DOT_AFTER_COMMA.sub(",", _DOT_AFTER_WORD.sub(_dot_after, text))
     return " ".join(_DOT_BEFORE_WORD.sub("", text).split())
 
