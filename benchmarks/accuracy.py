@@ -2,8 +2,9 @@
 
     python benchmarks/accuracy.py [--pages 30] [--dpi 300] [--seed 2026] [--ablations moderate]
 
-Sets: clean, moderate and hard scans, and phone photos (``photo``: moderate pages photographed,
-see ``hotich samples --capture photo``). Rows: hotich as shipped; the baseline, raw Tesseract
+Sets: clean, moderate and hard scans, phone photos (``photo``: moderate pages photographed,
+see ``hotich samples --capture photo``) and open form books scanned two pages at a time
+(``spread``: moderate, two forms per image, ``--capture spread``). Rows: hotich as shipped; the baseline, raw Tesseract
 (``vie``) on the unprocessed page with no second reading of figures; and one row per stage
 switched off (an image stage, or the second reading of figures).
 
@@ -36,8 +37,8 @@ from hotich.pipeline.preprocess import PreprocessConfig
 from hotich.samplegen import generate
 from hotich.schema.page import PageResult
 
-Difficulty = Literal["clean", "moderate", "hard", "photo"]
-DIFFICULTIES: tuple[Difficulty, ...] = ("clean", "moderate", "hard", "photo")
+Difficulty = Literal["clean", "moderate", "hard", "photo", "spread"]
+DIFFICULTIES: tuple[Difficulty, ...] = ("clean", "moderate", "hard", "photo", "spread")
 STAGES = (
     "perspective",
     "orient",
@@ -46,6 +47,7 @@ STAGES = (
     "flatten_background",
     "remove_dots",
     "denoise",
+    "split_spread",
 )
 WORKERS = 2
 
@@ -120,9 +122,9 @@ COUNTS = [name for name in ReviewTally.__dataclass_fields__ if name != "threshol
 
 def _generate(job: tuple[Path, int, int, Difficulty, int]) -> dict[str, Any]:
     out, pages, seed, difficulty, dpi = job
-    if difficulty == "photo":
+    if difficulty in ("photo", "spread"):
         report = generate(
-            out, pages=pages, seed=seed, difficulty="moderate", dpi=dpi, capture="photo"
+            out, pages=pages, seed=seed, difficulty="moderate", dpi=dpi, capture=difficulty
         )
     else:
         report = generate(out, pages=pages, seed=seed, difficulty=difficulty, dpi=dpi)

@@ -55,6 +55,7 @@ class Difficulty(StrEnum):
 class Capture(StrEnum):
     scan = "scan"
     photo = "photo"
+    spread = "spread"
 
 
 class Register(StrEnum):

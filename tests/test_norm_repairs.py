@@ -331,3 +331,10 @@ def test_a_name_ends_at_its_longest_run_of_fill_in_dots() -> None:
     r = normalize_name("LÊ THỊ...HÀ.................222222222222")
     assert r.value == "LÊ THỊ HÀ"
     assert r.codes == ("name.text_after_dots",)
+
+
+def test_a_surname_run_together_with_the_next_syllable_is_parted() -> None:
+    r = normalize_name("LÝANH VINH")
+    assert (r.value, r.codes) == ("LÝ ANH VINH", ("name.syllable_repaired",))
+    for name in ("Y WƠN NIÊ", "KSOR PHƯỚC"):  # other peoples' names: no listed surname in them
+        assert normalize_name(name).value == name

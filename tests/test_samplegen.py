@@ -353,3 +353,18 @@ def test_refuses_a_folder_with_files(tmp_path: Path) -> None:
 
 def test_summary_is_a_sentence(sample: GenerationReport) -> None:
     assert str(sample.pages) in sample.summary()
+
+
+def test_a_form_book_scanned_as_spreads_holds_two_forms_per_image(tmp_path: Path) -> None:
+    report = generate(
+        tmp_path, pages=2, seed=4, dpi=60, table_share=0.0, pdf_share=0.0, capture="spread"
+    )
+    assert report.entries == 2 * report.pages
+    for name, file in zip(report.ground_truth, report.files, strict=True):
+        truth = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        for page in truth.get("pages", [truth]):
+            assert len(page["entries"]) == 2
+            # the two pages' text, one after the other: the register's title twice
+            assert sum("SỔ ĐĂNG KÝ" in line for line in page["text"].split("\n")) == 2
+        with Image.open(tmp_path / file) as image:
+            assert image.width > 1.3 * image.height  # two portrait pages side by side

@@ -36,6 +36,8 @@ class PreprocessConfig(BaseModel):
     background_kernel: Annotated[int, Field(ge=15, description="px at 300 dpi")] = 61
     denoise: bool = True
     remove_dots: bool = True
+    split_spread: bool = True
+    """Read the two pages of a form spread apart (see :mod:`hotich.pipeline.spread`)."""
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from hotich.extract.table import Cells, extract_table, place_words, table_text
 from hotich.i18n import t
 from hotich.ocr.engine import FiguresReader, OcrEngine
 from hotich.pipeline.preprocess import PreprocessConfig, prepare
+from hotich.pipeline.spread import Part, split_spread
 from hotich.scanners import decode_page
 from hotich.schema.entries import Entry, FieldValue, Provenance
 from hotich.schema.ocr import BBox
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 FORM_PSM = 6
 TABLE_PSM = 11  # sparse text: cells are read wherever they are
+SPREAD_SKEW_DEG = 3.0
+"""The most each page of a spread is turned again, after the whole was deskewed."""
 
 
 @dataclass(frozen=True)
@@ -102,35 +105,52 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     grid = find_grid(clean)
     engine = ctx.engine
     read_image = erase_grid(clean, grid) if grid is not None else clean
+    parts = [Part(image=clean)]
+    if grid is None and ctx.preprocess.split_spread:  # a table's rows run across the spread
+        parts = split_spread(clean, max_skew_deg=SPREAD_SKEW_DEG)
+        if len(parts) > 1:
+            stages = (*stages, "spread(" + ",".join(f"{p.skew_deg:+.2f}" for p in parts) + ")")
     if grid is not None:
         ocr = engine.recognize(read_image, psm=TABLE_PSM)
         cells: Cells = place_words(ocr, grid)  # once: the text and the entries share it
         if ctx.settings.ocr_reread_cells:
             cells = reread_cells(cells, grid, read_image, engine)
-        text = table_text(ocr, grid, cells)
+        texts = [table_text(ocr, grid, cells)]
+        ocrs = [ocr]
     else:
-        ocr = engine.recognize(clean, psm=FORM_PSM)
-        text = readable_text(ocr)
+        ocrs = [engine.recognize(part.image, psm=FORM_PSM) for part in parts]
+        texts = [readable_text(o) for o in ocrs]
+    text = "\n".join(texts)
     register = ref.register_hint or detect_register(text)
     provenance = Provenance(
-        engine=ocr.engine,
-        engine_version=ocr.engine_version,
-        config=ocr.config,
+        engine=ocrs[0].engine,
+        engine_version=ocrs[0].engine_version,
+        config=ocrs[0].config,
         stages=stages,
         design="table" if grid is not None else "form",
     )
     entries: list[Entry] = []
     if register is not None:
         labels = load_labels(register)
+        figures = isinstance(engine, FiguresReader) and bool(ctx.settings.ocr_figures_lang)
         if grid is not None:
-            entries = extract_table(ocr, grid, clean, labels, provenance, cells)
+            entries = extract_table(ocrs[0], grid, clean, labels, provenance, cells)
+            if isinstance(engine, FiguresReader) and figures:
+                first = entries
+                entries = reread_entries(entries, read_image, engine, _cell_region(grid))
+                text = with_rereadings(text, first, entries)
         else:
-            entries = extract_form(ocr, labels, provenance)
-        if isinstance(engine, FiguresReader) and ctx.settings.ocr_figures_lang:
-            region = form_region(clean.shape) if grid is None else _cell_region(grid)
-            first = entries
-            entries = reread_entries(entries, read_image, engine, region)
-            text = with_rereadings(text, first, entries)
+            read: list[str] = []
+            for part, part_ocr, part_text in zip(parts, ocrs, texts, strict=True):
+                found = extract_form(part_ocr, labels, provenance)
+                if isinstance(engine, FiguresReader) and figures:
+                    first = found
+                    region = form_region(part.image.shape)
+                    found = reread_entries(found, part.image, engine, region)
+                    part_text = with_rereadings(part_text, first, found)
+                entries += [_on_page(e, part, len(entries) + k) for k, e in enumerate(found)]
+                read.append(part_text)
+            text = "\n".join(read)
         text = respell_printed(text, labels.wordings)
         style = ctx.settings.name_tone_style
         entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
@@ -145,6 +165,18 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         geometry=geometry,
         stages=stages,
     )
+
+
+def _on_page(entry: Entry, part: Part, index: int) -> Entry:
+    """An entry read on a part of the page, with its boxes on the stored page and its index
+    among the page's entries."""
+    if part.x0 == 0 and part.matrix is None and entry.entry_index == index:
+        return entry
+    fields = {
+        name: f.model_copy(update={"bbox": part.to_page(f.bbox)})
+        for name, f in entry.fields.items()
+    }
+    return entry.model_copy(update={"fields": fields, "entry_index": index})
 
 
 def _cell_region(grid: Grid) -> Region:

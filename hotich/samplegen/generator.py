@@ -14,6 +14,7 @@ from hotich.errors import BadInputError
 from hotich.i18n import t
 from hotich.samplegen.degrade import DIFFICULTIES, Difficulty, degrade, draw_params
 from hotich.samplegen.layout_form import render_form
+from hotich.samplegen.layout_spread import render_spread
 from hotich.samplegen.layout_table import render_table
 from hotich.samplegen.page import RenderedPage
 from hotich.samplegen.photo import CAPTURES, Capture, take_photo
@@ -101,7 +102,11 @@ def _check(
 
 
 def _book_content(
-    seed: int, spec: RegisterSpec, book: BookPlan, inconsistent_share: float
+    seed: int,
+    spec: RegisterSpec,
+    book: BookPlan,
+    inconsistent_share: float,
+    spreads: bool = False,
 ) -> tuple[BookStyle, list[SampleEntry]]:
     rng = stream(seed, "style", book.folder)
     c = book.commune
@@ -117,7 +122,7 @@ def _book_content(
         spec.table_columns(rng, era),
         seal,
     )
-    per_page = style.rows if book.design == "table" else 1
+    per_page = style.rows if book.design == "table" else (2 if spreads else 1)
     entries = spec.book_entries(
         stream(seed, "entries", book.folder), c, style, book.pages * per_page, inconsistent_share
     )
@@ -132,11 +137,16 @@ def _render(
     entries: list[SampleEntry],
     page: int,
     dpi: int,
+    spreads: bool = False,
 ) -> tuple[RenderedPage, list[SampleEntry]]:
     rng = stream(seed, "render", book.folder, page)
     if book.design == "table":
         chunk = entries[(page - 1) * style.rows : page * style.rows]
         return render_table(style, chunk, spec.column_widths, rng, dpi), chunk
+    if spreads:  # an open form book scanned two pages at a time: two forms on the image
+        chunk = entries[2 * (page - 1) : 2 * page]
+        left, right = (render_form(style, e, rng, dpi) for e in chunk)
+        return render_spread(left, right, rng, dpi), chunk
     chunk = entries[page - 1 : page]
     return render_form(style, chunk[0], rng, dpi), chunk
 
@@ -155,7 +165,8 @@ def _write_file(
     """Draw, age and write one page file with its ground truth; returns the entries on it."""
     images, truths, written = [], [], []
     for page in range(file.first_page, file.first_page + file.count):
-        rendered, page_entries = _render(seed, spec, file.book, style, entries, page, dpi)
+        spreads = capture == "spread"
+        rendered, page_entries = _render(seed, spec, file.book, style, entries, page, dpi, spreads)
         params = draw_params(
             stream(seed, "degrade", difficulty, file.book.folder, page), difficulty
         )
@@ -202,7 +213,9 @@ def generate(
     ``registers`` are the register types written (default: all three; each book holds one);
     ``inconsistent_share`` is the share of entries given a deliberate inconsistency, named in
     their ``_inconsistent``. ``capture="photo"`` shows each page as a phone photo of it on a
-    desk (see :mod:`hotich.samplegen.photo`) instead of a flatbed scan. With
+    desk (see :mod:`hotich.samplegen.photo`) instead of a flatbed scan; ``capture="spread"``
+    scans a form book two pages at a time (two forms, two entries per image; see
+    :mod:`hotich.samplegen.layout_spread`). With
     ``registers=["khai_sinh"]`` the pages are those this generator wrote before it knew other
     registers. ``out`` must be missing or empty. Raises
     :class:`~hotich.errors.BadInputError` on a bad argument.
@@ -225,7 +238,9 @@ def generate(
     entries_written = inconsistent = 0
     for book in plan.books:
         spec = REGISTERS[book.register_type]
-        style, entries = _book_content(seed, spec, book, inconsistent_share)
+        style, entries = _book_content(
+            seed, spec, book, inconsistent_share, spreads=capture == "spread"
+        )
         for file in files_of.get(book.folder, []):
             written = _write_file(seed, spec, file, style, entries, out, difficulty, dpi, capture)
             entries_written += len(written)

@@ -31,8 +31,11 @@ from hotich.samplegen.degrade import (
 )
 from hotich.samplegen.rand import pick, uniform
 
-Capture = Literal["scan", "photo"]
-CAPTURES: tuple[Capture, ...] = ("scan", "photo")
+Capture = Literal["scan", "photo", "spread"]
+CAPTURES: tuple[Capture, ...] = ("scan", "photo", "spread")
+"""scan: a flatbed scan of each page; photo: a phone photo of it (:func:`take_photo`); spread:
+an open form book scanned two pages at a time (:mod:`.layout_spread`; a table page is a
+spread already)."""
 MAX_TILT_DEG: Final = 15.0
 Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
 _WORK = 8  # smooth fields (light, shadow, desk grain) are made at 1/8 size, then enlarged

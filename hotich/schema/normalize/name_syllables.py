@@ -79,6 +79,11 @@ def _listed(word: str) -> bool:
     return any(same_name(word, s) for table in _lists() for s in table.get(key, ()))
 
 
+def listed_syllable(word: str) -> bool:
+    """Whether ``word`` is a listed middle or given name (marks as listed, case aside)."""
+    return _LETTERS.match(word) is not None and _listed(word)
+
+
 def name_syllable(word: str) -> bool:
     """Whether ``word`` is a listed middle or given name, written in capitals as names are
     ("VĂN", "BÌNH"); a scrap of a stain is not."""

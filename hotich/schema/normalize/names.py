@@ -31,7 +31,7 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.entries import Issue
-from hotich.schema.normalize.name_syllables import respell
+from hotich.schema.normalize.name_syllables import listed_syllable, respell
 from hotich.schema.normalize.result import Normalized, issue, normalized
 from hotich.schema.normalize.tone_style import (
     TONES,
@@ -162,6 +162,10 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         # ("NGUYỄN. THỊ", "TRƯƠNG QUỐC: THỊNH", "NGUYÊN,THỊ").
         text = " ".join(_INNER_MARKS.sub(" ", text).split())
         text = _joined_surname(text)
+        parted = _parted_surname(text)
+        if parted != text:
+            text = parted
+            found.append(issue("name.syllable_repaired", raw=raw, value=text))
     text, surname = _surname_checked(text, raw, typed=typed)
     found += surname
     if not typed and strip_accents(text.split()[0]) in _surnames():
@@ -239,6 +243,22 @@ def _likeliest(written: str, candidates: tuple[str, ...]) -> str:
         )
 
     return min(candidates, key=rank)
+
+
+def _parted_surname(text: str) -> str:
+    """``text`` with its first word parted when it is a listed surname run together with the
+    next syllable ("LÝANH VINH" → LÝ ANH VINH) and is no surname itself; only when one way
+    of parting it fits."""
+    first, _, rest = text.partition(" ")
+    if not rest or strip_accents(first) in _surnames() or not first.isalpha():
+        return text
+    fits = [
+        (first[:i], first[i:])
+        for i in range(1, len(first))
+        if any(same_name(first[:i], n) for n in _surnames().get(strip_accents(first[:i]), ()))
+        and listed_syllable(first[i:])
+    ]
+    return f"{fits[0][0]} {fits[0][1]} {rest}" if len(fits) == 1 else text
 
 
 def _joined_surname(text: str) -> str:
