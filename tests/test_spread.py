@@ -60,6 +60,12 @@ def test_a_single_page_and_a_page_written_across_the_middle_are_no_spread() -> N
     for i in range(30):
         draw.text((110, 120 + i * 50), LINE + "   " + LINE + "   " + LINE, font=font, fill=0)
     assert find_gutter(np.array(img)) is None
+    # a few marks on each side of a blank middle are no pages of writing
+    marks = np.full((1754, 2480), 255, np.uint8)
+    for y in (200, 700, 1500):
+        marks[y : y + 30, 200:900] = 0
+        marks[y + 100 : y + 130, 1500:2200] = 0
+    assert find_gutter(marks) is None
 
 
 @pytest.mark.parametrize(("left", "right"), [(1.2, -0.8), (-1.5, 1.0), (0.0, 1.4)])

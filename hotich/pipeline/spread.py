@@ -33,6 +33,10 @@ MIN_GAP: Final = 0.012
 """Narrowest band free of writing that can be a binding, as a share of the width."""
 MIN_SIDE_INK: Final = 0.2
 """Each side of the binding holds at least this share of the page's writing."""
+MIN_SIDE_HEIGHT: Final = 0.5
+"""Each side's writing runs down at least this share of the height: a page, not a few marks."""
+MIN_LINES: Final = 8
+"""Each side holds at least this many lines of writing (a form page has twenty or more)."""
 EMPTY_COLUMN: Final = 0.01
 """A column with less writing than this share of the inkiest column is empty."""
 _SMALL: Final = 1200
@@ -73,7 +77,8 @@ def find_gutter(gray: np.ndarray) -> int | None:
         return None
     scale = min(1.0, _SMALL / w)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    columns = stroke_mask(small).sum(axis=0).astype(np.float64)
+    strokes = stroke_mask(small)
+    columns = strokes.sum(axis=0).astype(np.float64)
     if columns.max(initial=0) <= 0:
         return None
     columns = np.convolve(columns, np.ones(3) / 3, mode="same")
@@ -94,6 +99,12 @@ def find_gutter(gray: np.ndarray) -> int | None:
     total = columns.sum()
     if min(columns[:middle].sum(), columns[middle:].sum()) < MIN_SIDE_INK * total:
         return None
+    for side in (strokes[:, :middle], strokes[:, middle:]):
+        inked = side.any(axis=1)
+        rows = np.nonzero(inked)[0]
+        lines = int(np.count_nonzero(inked[1:] & ~inked[:-1])) + int(inked[0])
+        if lines < MIN_LINES or rows[-1] - rows[0] < MIN_SIDE_HEIGHT * len(side):
+            return None  # a few marks, not a page of writing
     return int(round(middle / scale))
 
 
