@@ -359,3 +359,12 @@ def test_a_date_in_words_with_a_misread_word_is_read_again_after_the_figures() -
     )
     for name in ("date_of_birth", "date_of_birth_words"):
         assert "date_words.respelled_from_figures" in codes(checked[name]), name
+    # words that could not be read at all ("rùng" for mùng) are read after the figures too
+    unread = "Ngày rùng ba tháng tám năm hai nghìn"
+    fields = {
+        "date_of_birth": read("date_of_birth", "03/08/2000", 0.96),
+        "date_of_birth_words": read("date_of_birth_words", unread),
+    }
+    checked = check_fields(entry.model_copy(update={"fields": fields})).fields
+    assert checked["date_of_birth_words"].value == "Ngày mùng ba tháng tám năm hai nghìn"
+    assert not checked["date_of_birth_words"].accepted(0.9)

@@ -38,6 +38,9 @@ def test_time_of_death(raw: str, value: str) -> None:
 def test_time_repaired_or_refused_with_an_issue() -> None:
     repaired = normalize_time("l4 giờ 3O phút")
     assert repaired.value == "14:30" and repaired.factor < 1.0
+    for raw, value in (("18 øiờ40 phút,", "18:40"), ("7 qiờ 15 phút", "07:15")):  # g misread
+        repaired = normalize_time(raw)
+        assert repaired.value == value and repaired.factor < 1.0
     for raw, code in (("25 giờ", "time.impossible"), ("9 giờ 5@", "time.unreadable")):
         result = normalize_time(raw)
         assert [i.code for i in result.issues] == [code] and result.value == raw

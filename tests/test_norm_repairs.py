@@ -338,3 +338,24 @@ def test_a_surname_run_together_with_the_next_syllable_is_parted() -> None:
     assert (r.value, r.codes) == ("LÝ ANH VINH", ("name.syllable_repaired",))
     for name in ("Y WƠN NIÊ", "KSOR PHƯỚC"):  # other peoples' names: no listed surname in them
         assert normalize_name(name).value == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("jNGUYỄN THANH NHUNG", "NGUYỄN THANH NHUNG"),  # a stroke of the fill-in line in front
+        ("7RÂN THANH TÀI", "TRẦN THANH TÀI"),  # a figure read for the T
+        ("PĐHAM THANH QUÂN", "PHẠM THANH QUÂN"),  # one letter too many
+    ],
+)
+def test_what_ocr_put_in_or_before_a_surname_is_taken_off(raw: str, value: str) -> None:
+    r = normalize_name(raw)
+    assert (r.value, r.codes) == (value, ("name.surname_repaired",))
+
+
+def test_a_syllable_split_at_a_gap_between_its_letters_is_joined_again() -> None:
+    assert normalize_name("LÊ KIM H UỆ").value == "LÊ KIM HUỆ"
+    assert normalize_name("LÊ TH T HOA").value == "LÊ THỊ HOA"
+    # a fragment nothing fits is flagged, not passed off as a Hmông syllable
+    assert "name.impossible_syllable" in normalize_name("NGUYỄN NGỌC H YỀN").codes
+    assert normalize_name("LY A PHỪ").codes == ()

@@ -38,10 +38,13 @@ _DIGIT_LOOKALIKES = str.maketrans(
 # there are the hour mark ("14g30", "14h30"), not digits.
 _NEXT_TO_DIGIT = re.compile(r"(?<=\d)[oOdDQlI|iSsBZz]+|[oOdDQlI|iSsBZz]+(?=\d)")
 _ENDS = re.compile(r"^[\s.:;,_…·\-]+|[\s.:;,_…·\-]+$")
-_UNITS = re.compile(r"g[i1l][o0]?|(?<=\d)\s*[gh](?=\s*\d|\s*$)|ph[u]?t?|[_,;]")
-"""The hour and minute words, accents stripped, as OCR may return them ("gio", "gi0", "phut"),
+_UNITS = re.compile(r"[gqøy][i1l][o0]?|(?<=\d)\s*[gh](?=\s*\d|\s*$)|ph[u]?t?|[_,;]")
+"""The hour and minute words, accents stripped, as OCR may return them ("gio", "gi0", "øiờ",
+"qio", "phut"),
 the "g"/"h" of "14g30"/"14h30", and stray marks that stand for a space."""
-_UNIT_MARK = {"g": " h ", "h": " h ", "p": " p "}
+_MISREAD_HOUR = re.compile(r"[qøy][i1l]")
+""""giờ" with its g misread ("øiờ"): the time is read, with less certainty."""
+_UNIT_MARK = {"g": " h ", "q": " h ", "ø": " h ", "y": " h ", "h": " h ", "p": " p "}
 _TIME = re.compile(
     r"^(?:luc\s*)?(\d{1,2})\s*(?:h|:|\.)\s*(?:(\d{1,2})\s*(?:p|')?)?"
     r"(?:\s*(sang|trua|chieu|toi|dem))?$"
@@ -84,7 +87,7 @@ def normalize_time(raw: str) -> Refined:
         hour += 12
     if hour > 23 or minute > 59:
         return Refined(text, (_issue("time.impossible", raw=raw),), 0.3)
-    exact = _NEXT_TO_DIGIT.search(marked) is None
+    exact = _NEXT_TO_DIGIT.search(marked) is None and not _MISREAD_HOUR.search(plain)
     return Refined(f"{hour:02d}:{minute:02d}", factor=1.0 if exact else 0.85)
 
 

@@ -208,8 +208,9 @@ def _dates_of_birth(
     birth as decided (a reading chosen by confidence, or the words when figures are unread)."""
     words_iso = _words_iso(values.get("date_of_birth_words"))
     figures_iso, raw_words = values.get("date_of_birth"), raws.get("date_of_birth_words", "")
-    if figures_iso and words_iso and len(figures_iso) == 10 and figures_iso != words_iso:
-        near = spelling_near(raw_words, figures_iso) if raw_words else None
+    if figures_iso and len(figures_iso) == 10 and figures_iso != words_iso and raw_words:
+        # the words disagree with the figures, or could not be read at all
+        near = spelling_near(raw_words, figures_iso)
         if near is not None:
             # The words hold a misread word that, one letter off, says the date in figures:
             # taken so, with an issue on both (a person confirms).

@@ -14,7 +14,8 @@ syllable fits:
 - failing that, with the letter T read for I undone ("MAT" → MAI, "KTIM" → KIM), or a vowel
   read twice undone ("KHẨẢI" → KHẢI);
 - failing that, a listed syllable whose first one or two letters were lost ("OÀNG" → HOÀNG);
-- a word that is two listed syllables run together is split, when only one split fits;
+- a word that is two listed syllables run together is split, when only one split fits; a
+  fragment without a vowel is joined to the word after it when together they fit a syllable;
 - a last word that is a lone consonant (a lone vowel after three words), or not in capitals in
   a name in capitals, is dropped.
 
@@ -160,6 +161,27 @@ def _split(word: str) -> tuple[str, str] | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def _rejoined(words: list[str]) -> list[str]:
+    """``words`` with a fragment without a vowel ("H", "TH": no syllable has none) joined to
+    the word after it when together they are a listed syllable, or fit one ("H UỆ" → HUỆ,
+    "TH T" → THT, read as THỊ): OCR split the syllable at a wide gap between its letters."""
+    out = list(words[:1])
+    k = 1
+    while k < len(words):
+        word = words[k]
+        if k + 1 < len(words) and word.isalpha() and not set(strip_accents(word)) & _MARKED:
+            joined = word + words[k + 1]
+            if _LETTERS.match(joined) and (
+                _listed(joined) or _fit(joined, k + 1 < len(words) - 1) is not None
+            ):
+                out.append(joined)
+                k += 2
+                continue
+        out.append(word)
+        k += 1
+    return out
+
+
 def _cased(syllable: str, written: str) -> str:
     return syllable.upper() if written.isupper() else syllable
 
@@ -170,6 +192,7 @@ def respell(text: str) -> str:
     words = text.split()
     if len(words) < 2 or words[0].lower() in _other_rules():
         return text
+    words = _rejoined(words)
     if any(len(w) == 1 and w.isalpha() for w in words[1:-1]):
         return text  # "LY A PHỪ": a Hmông name
     capitals = sum(w.isupper() for w in words) >= 2

@@ -113,7 +113,7 @@ def _impossible_syllables(text: str) -> list[str]:
         doubled = _doubled_vowel(word)
         if (
             (stop and not tones & _STOPTONES)
-            or nuclei > 1
+            or nuclei != 1  # none: a fragment ("H YỀN"); two: words run together
             or len(base) > _LONGEST_SYLLABLE
             or len(marks) > 1  # a syllable carries one tone
             or doubled
@@ -162,6 +162,10 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         # ("NGUYỄN. THỊ", "TRƯƠNG QUỐC: THỊNH", "NGUYÊN,THỊ").
         text = " ".join(_INNER_MARKS.sub(" ", text).split())
         text = _joined_surname(text)
+        cleaned = _cleaned_front(text)
+        if cleaned != text:
+            text = cleaned
+            found.append(issue("name.surname_repaired", raw=raw, value=text))
         parted = _parted_surname(text)
         if parted != text:
             text = parted
@@ -184,6 +188,9 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
     odd = _impossible_syllables(text)
     if odd:
         issues.append(issue("name.impossible_syllable", raw=raw, words=", ".join(odd)))
+    # one issue per code: a surname repaired in two steps is named once, as it ended
+    last = {i.code: i for i in found}
+    found = [i for i in found if last[i.code] is i]
     return normalized(apply_tone_style(text, style), raw, [*issues, *found])
 
 
@@ -225,11 +232,33 @@ def _near_surnames(written: str) -> tuple[str, ...]:
     return tuple(
         name
         for k, names in _surnames().items()
-        if len(k) >= _NEAR_SURNAME_LENGTH
+        # a letter misread in a long surname, or one letter too many ("PĐHAM": Phạm)
+        if (len(k) >= _NEAR_SURNAME_LENGTH or len(k) == len(key) - 1 >= 4)
         and len(k) <= len(key)
         and Levenshtein.distance(k, key) == 1
         for name in names
     )
+
+
+_FIGURES_FOR_LETTERS = str.maketrans({"7": "T", "0": "O", "1": "I", "4": "A", "8": "B"})
+
+
+def _cleaned_front(text: str) -> str:
+    """``text`` with what OCR put before a surname in capitals taken off (a lower-case letter
+    or a mark from the fill-in line: "jNGUYỄN", "#JÀ") and figures read for its letters
+    ("7RÂN": TRÂN), when a listed surname, or one letter off one, is then what is left."""
+    first, _, rest = text.partition(" ")
+    if not rest or len(first) < 3:
+        return text
+    letters = first.translate(_FIGURES_FOR_LETTERS)
+    if letters[1:].isupper() and not letters[0].isupper():
+        letters = letters[1:]  # "jWGUYỄN"
+    if letters == first or not letters.isalpha() or not letters.isupper():
+        return text
+    key = strip_accents(letters)
+    if key in _surnames() or _near_surnames(letters) or _clipped_surnames(letters):
+        return f"{letters} {rest}"
+    return text
 
 
 def _likeliest(written: str, candidates: tuple[str, ...]) -> str:
