@@ -4,9 +4,10 @@
 
 Sets: clean, moderate and hard scans, phone photos (``photo``: moderate pages photographed,
 see ``hotich samples --capture photo``) and open form books scanned two pages at a time
-(``spread``: moderate, two forms per image, ``--capture spread``). Rows: hotich as shipped; the baseline, raw Tesseract
-(``vie``) on the unprocessed page with no second reading of figures; and one row per stage
-switched off (an image stage, or the second reading of figures).
+(``spread``: moderate, two forms per image, ``--capture spread``). Rows: hotich as shipped;
+the baseline, raw Tesseract (``vie``) on the unprocessed page with no second reading of
+figures; and one row per stage switched off (an image stage, or the second reading of
+figures).
 
 Writes ``benchmarks/results/accuracy.json`` and prints Markdown tables. Every figure comes from
 ``hotich.evaluate`` (CER, field exact match) except the review share and the precision of

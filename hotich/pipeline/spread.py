@@ -105,7 +105,7 @@ def find_gutter(gray: np.ndarray) -> int | None:
         lines = int(np.count_nonzero(inked[1:] & ~inked[:-1])) + int(inked[0])
         if lines < MIN_LINES or rows[-1] - rows[0] < MIN_SIDE_HEIGHT * len(side):
             return None  # a few marks, not a page of writing
-    return int(round(middle / scale))
+    return round(float(middle) / scale)
 
 
 def _deskewed(image: np.ndarray, max_deg: float) -> tuple[np.ndarray, float, np.ndarray | None]:
