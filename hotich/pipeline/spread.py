@@ -100,12 +100,13 @@ def find_gutter(gray: np.ndarray) -> int | None:
     if min(columns[:middle].sum(), columns[middle:].sum()) < MIN_SIDE_INK * total:
         return None
     for side in (strokes[:, :middle], strokes[:, middle:]):
-        inked = side.any(axis=1)
+        inked: np.ndarray = np.asarray(side.any(axis=1), dtype=bool)
         rows = np.nonzero(inked)[0]
         lines = int(np.count_nonzero(inked[1:] & ~inked[:-1])) + int(inked[0])
         if lines < MIN_LINES or rows[-1] - rows[0] < MIN_SIDE_HEIGHT * len(side):
             return None  # a few marks, not a page of writing
-    return round(float(middle) / scale)
+    gutter: int = round(float(middle) / scale)
+    return gutter
 
 
 def _deskewed(image: np.ndarray, max_deg: float) -> tuple[np.ndarray, float, np.ndarray | None]:
