@@ -119,3 +119,17 @@ def test_header_cut_short_by_ocr_still_names_its_column() -> None:
     assert LABELS.match_column("Giới") == "sex"
     assert LABELS.match_column("Họ và tên mẹ") == "mother_name"
     assert LABELS.match_column("Số") == "register_number"
+
+
+def test_a_name_in_capitals_that_reads_like_a_label_stays_the_value() -> None:
+    """ "NGUYỄN QUANG" reads like "Nguyên quán" (an old wording of the hometown label); written
+    in capitals and without a colon, it is the father's name, not a label."""
+    page = ocr_page(
+        [
+            "Quê quán: xã Tân Minh, huyện Thường Tín",
+            "Họ, chữ đệm và tên người cha: NGUYỄN QUANG CƯỜNG",
+        ]
+    )
+    values = extract_form(page, load_labels("khai_sinh"), Provenance())[0].values()
+    assert values["father_name"] == "NGUYỄN QUANG CƯỜNG"
+    assert values["hometown"] == "xã Tân Minh, huyện Thường Tín"

@@ -85,6 +85,8 @@ def find_labels(
                 score = _score(window, variant, colon)
                 if colon and score >= min_score:
                     rank = 2
+                elif not colon and label.fields and _capitals(words, keep[i : i + m]):
+                    continue  # a name in capitals ("NGUYỄN QUANG"), not "Nguyên quán"
                 elif not colon and score >= max(min_score, 92.0):
                     rank = 1
                 elif i == 0 and not colon and _score(window, variant, True) >= min_score:
@@ -105,6 +107,12 @@ def find_labels(
     if weak_start and len(hits) == 1:
         return []  # a line opening with a label's words, with no colon or other label: a value
     return hits
+
+
+def _capitals(words: tuple[OcrWord, ...], ks: list[int]) -> bool:
+    """The words at ``ks`` are all written in capitals: a value (names are), not a label."""
+    letters = "".join(ch for k in ks for ch in words[k].text if ch.isalpha())
+    return len(letters) >= 4 and letters.isupper()
 
 
 def _colon_after(words: tuple[OcrWord, ...], k: int) -> bool:
