@@ -238,3 +238,12 @@ def test_the_confident_reading_wins_a_disagreement() -> None:
         "1985-03-15", "1985-03-16", figures_confidence=0.9, words_confidence=0.85
     )
     assert (figures.value, figures.codes) == (None, ("date.words_mismatch",))
+
+
+def test_a_date_without_its_day_is_read_with_less_certainty() -> None:
+    """"08/1988" is what some old books write, and what OCR makes of 01/08/1988 when it loses
+    the day: kept, below the review threshold."""
+    partial = normalize_date("08/1988")
+    assert (partial.value, partial.issues) == ("1988-08", ())
+    assert partial.factor < 0.9
+    assert normalize_date("01/08/1988").factor == 1.0

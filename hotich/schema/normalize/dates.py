@@ -78,7 +78,12 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
 
 def _result(raw: str, value: str | None, issues: list[Issue]) -> DateResult:
     found = tuple(issues)
-    return DateResult(value=value, raw=raw, iso=value, issues=found, factor=factor_of(found))
+    # A date without its day (or month) is what some old books give, and what OCR makes of a
+    # date whose day it lost ("08/1988" for 01/08/1988): read with less certainty.
+    raises = ("date.partial",) if value and len(value) < 10 else ()
+    return DateResult(
+        value=value, raw=raw, iso=value, issues=found, factor=factor_of(found, raises)
+    )
 
 
 def _century(yy: int, month: int, day: int, reference: date) -> int:

@@ -96,6 +96,8 @@ RAISES: dict[str, float] = {
     "place.commune_unverified": 0.9,
     # Lowering: a relationship or cause of death in no listed wording (kept as read).
     "term.unlisted": 0.9,
+    # Lowering: a date without its day or month (old books give less; OCR may have lost it).
+    "date.partial": 0.85,
 }
 """Rules that change confidence without an issue (nothing is known to be wrong)."""
 
