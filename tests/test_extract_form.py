@@ -133,3 +133,23 @@ def test_a_name_in_capitals_that_reads_like_a_label_stays_the_value() -> None:
     values = extract_form(page, load_labels("khai_sinh"), Provenance())[0].values()
     assert values["father_name"] == "NGUYỄN QUANG CƯỜNG"
     assert values["hometown"] == "xã Tân Minh, huyện Thường Tín"
+
+
+def test_a_blank_field_with_writing_in_its_space_is_unread_not_blank() -> None:
+    """OCR read nothing after "Quyển số:", but the space there holds ink: the field is marked
+    ``ocr.unread`` and goes to a person, never passed off as left blank."""
+    import numpy as np
+
+    from hotich.extract.form import flag_unread_blanks
+
+    page = ocr_page(["Số: 12 Quyển số:", "Ghi chú:"])
+    (entry,) = extract_form(page, load_labels("khai_sinh"), Provenance())
+    book, notes = entry.fields["book_number"], entry.fields["notes"]
+    assert book.value == "" and book.bbox[2] > 0  # a blank field knows where it is written
+    image = np.full((page.height, page.width), 255, np.uint8)
+    x, y, _w, h = book.bbox
+    image[y + 12 : y + h - 8, x + 20 : x + 60] = 0  # "01", faded past OCR
+    (checked,) = flag_unread_blanks([entry], image)
+    assert [i.code for i in checked.fields["book_number"].issues] == ["ocr.unread"]
+    assert not checked.fields["book_number"].accepted(0.9)
+    assert checked.fields["notes"] == notes  # nothing written there: blank it is

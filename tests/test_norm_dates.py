@@ -241,7 +241,7 @@ def test_the_confident_reading_wins_a_disagreement() -> None:
 
 
 def test_a_date_without_its_day_is_read_with_less_certainty() -> None:
-    """"08/1988" is what some old books write, and what OCR makes of 01/08/1988 when it loses
+    """ "08/1988" is what some old books write, and what OCR makes of 01/08/1988 when it loses
     the day: kept, below the review threshold."""
     partial = normalize_date("08/1988")
     assert (partial.value, partial.issues) == ("1988-08", ())

@@ -19,7 +19,7 @@ from hotich.errors import EnvironmentCheckError, OcrEngineError, PageError
 from hotich.extract.cell_reread import reread_cells
 from hotich.extract.detect import detect_register
 from hotich.extract.fields import check_fields
-from hotich.extract.form import extract_form
+from hotich.extract.form import extract_form, flag_unread_blanks
 from hotich.extract.grid import Grid, erase_grid, find_grid
 from hotich.extract.labels import load_labels
 from hotich.extract.page_text import (
@@ -142,7 +142,7 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
         else:
             read: list[str] = []
             for part, part_ocr, part_text in zip(parts, ocrs, texts, strict=True):
-                found = extract_form(part_ocr, labels, provenance)
+                found = flag_unread_blanks(extract_form(part_ocr, labels, provenance), part.image)
                 if isinstance(engine, FiguresReader) and figures:
                     first = found
                     region = form_region(part.image.shape)
