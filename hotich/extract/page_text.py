@@ -92,8 +92,7 @@ def with_rereadings(text: str, before: Iterable[Entry], after: Iterable[Entry]) 
             if first is None or not first.raw or field.raw == first.raw or not field.raw:
                 continue
             # the raw text of a field may have lost separators the page text kept ("15 - 99")
-            body = r"[\s\-–/.]*".join(re.escape(part) for part in first.raw.split())
-            token = re.compile(rf"(?<![\w/]){body}(?![\w/])")
+            token = _as_read(first.raw.split(), r"[\s\-–/.]*", r"[\w/]")
             text = token.sub(_literal(field.raw), text, count=1)
     return text
 
@@ -117,10 +116,16 @@ def with_values(text: str, entries: Iterable[Entry]) -> str:
             parts = [p for w in field.raw.split() if (p := _LEADER_DOTS.sub("", w))]
             if not parts or " ".join(parts) == field.value:
                 continue
-            body = r"[\s.…_]*".join(re.escape(part) for part in parts)
-            token = re.compile(rf"(?<![\w]){body}(?![\w])")
+            token = _as_read(parts, r"[\s.…_]*", r"\w")
             text = token.sub(_literal(field.value), text, count=1)
     return text
+
+
+def _as_read(parts: Sequence[str], gap: str, edge: str) -> re.Pattern[str]:
+    """A field's words as they stand in the page text: whole, with ``gap`` between them and no
+    ``edge`` character touching either end."""
+    body = gap.join(re.escape(part) for part in parts)
+    return re.compile(rf"(?<!{edge}){body}(?!{edge})")
 
 
 def _literal(replacement: str) -> Callable[[re.Match[str]], str]:

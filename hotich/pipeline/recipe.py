@@ -132,21 +132,23 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
     entries: list[Entry] = []
     if register is not None:
         labels = load_labels(register)
-        figures = isinstance(engine, FiguresReader) and bool(ctx.settings.ocr_figures_lang)
+        # the engine that reads figures a second time, when it can and the settings want it
+        reader = engine if isinstance(engine, FiguresReader) else None
+        reader = reader if ctx.settings.ocr_figures_lang else None
         if grid is not None:
             entries = extract_table(ocrs[0], grid, clean, labels, provenance, cells)
-            if isinstance(engine, FiguresReader) and figures:
+            if reader is not None:
                 first = entries
-                entries = reread_entries(entries, read_image, engine, _cell_region(grid))
+                entries = reread_entries(entries, read_image, reader, _cell_region(grid))
                 text = with_rereadings(text, first, entries)
         else:
             read: list[str] = []
             for part, part_ocr, part_text in zip(parts, ocrs, texts, strict=True):
                 found = flag_unread_blanks(extract_form(part_ocr, labels, provenance), part.image)
-                if isinstance(engine, FiguresReader) and figures:
+                if reader is not None:
                     first = found
                     region = form_region(part.image.shape)
-                    found = reread_entries(found, part.image, engine, region)
+                    found = reread_entries(found, part.image, reader, region)
                     part_text = with_rereadings(part_text, first, found)
                 entries += [_on_page(e, part, len(entries) + k) for k, e in enumerate(found)]
                 read.append(part_text)
