@@ -140,10 +140,10 @@ def test_a_date_in_words_that_disagrees_is_flagged_on_both_fields() -> None:
 
 
 def test_figures_that_cannot_be_read_are_taken_from_the_words() -> None:
-    raw = {**BASE, "date_of_birth": "93-3-1998", "date_of_birth_words": date_to_words(BORN)}
+    raw = {**BASE, "date_of_birth": "45-3-1998", "date_of_birth_words": date_to_words(BORN)}
     checked = check_fields(entry(**raw))
     dob = checked.fields["date_of_birth"]
-    assert (dob.value, dob.raw) == ("1998-03-15", "93-3-1998")
+    assert (dob.value, dob.raw) == ("1998-03-15", "45-3-1998")
     assert codes(dob) == ["date.impossible", "date.figures_from_words"]
     assert codes(checked.fields["date_of_birth_words"]) == ["date.figures_from_words"]
     assert checked.fields["personal_id"].issues == ()  # checked against the date so decided

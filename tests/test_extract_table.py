@@ -5,6 +5,7 @@ from PIL import Image, ImageDraw
 
 from hotich.extract.grid import erase_grid, find_grid
 from hotich.extract.labels import load_labels
+from hotich.extract.numbers import number_sequence
 from hotich.extract.table import extract_table
 from hotich.schema.entries import Entry, Provenance
 from hotich.schema.ocr import OcrLine, OcrPage, OcrWord
@@ -196,7 +197,7 @@ def test_a_jump_in_the_numbers_of_a_page_sends_the_row_after_it_to_review() -> N
         ["22", "ĐỖ THỊ BÌNH", "05/06/1990", "Nữ"],
         ["23", "LÊ THỊ HOA", "05/07/1991", "Nữ"],
     ]
-    entries = _read("khai_sinh", HEADERS, rows)
+    entries = number_sequence(_read("khai_sinh", HEADERS, rows))
     codes = [[i.code for i in e.fields["register_number"].issues] for e in entries]
     assert codes == [[], ["table.rows_missing"], []]
     assert "19" in entries[1].fields["register_number"].issues[0].message

@@ -23,8 +23,10 @@ from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue
 from hotich.schema.normalize import (
     FIELD_KINDS,
+    BookYears,
     FieldCheck,
     ToneStyle,
+    book_years,
     cross_check,
     entry_reference,
 )
@@ -159,7 +161,12 @@ def _merged(issues: tuple[Issue, ...], more: Sequence[Issue]) -> tuple[Issue, ..
 
 
 def _in_context(
-    name: str, field: FieldValue, *, reference: date | None, tone_style: ToneStyle
+    name: str,
+    field: FieldValue,
+    *,
+    reference: date | None,
+    tone_style: ToneStyle,
+    within: BookYears | None,
 ) -> tuple[FieldValue, str | None]:
     """``field`` read again with the entry's context, and its canonical value (None: none).
 
@@ -174,7 +181,7 @@ def _in_context(
     alone = normalize(name, field.raw)
     if field.value != _value(alone):
         return field, None
-    here = normalize(name, field.raw, reference=reference, tone_style=tone_style)
+    here = normalize(name, field.raw, reference=reference, tone_style=tone_style, within=within)
     if (here.value, here.codes) == (alone.value, alone.codes):
         return field, here.value
     others = tuple(i for i in field.issues if i.code not in set(alone.codes))
@@ -200,24 +207,32 @@ def _apply(field: FieldValue, check: FieldCheck) -> FieldValue:
 
 
 def check_fields(
-    entry: Entry, *, commune: str | None = None, tone_style: ToneStyle = "keep"
+    entry: Entry,
+    *,
+    commune: str | None = None,
+    book: str | None = None,
+    tone_style: ToneStyle = "keep",
 ) -> Entry:
     """``entry`` validated as a whole (see the module docstring).
 
     ``commune`` is the key of the commune keeping the book (its folder name, whose leading
     digits are the official commune code): it gives the personal-ID province codes a birth
     registered there carries. Unknown (None, or a key without a known code): the ID's
-    province is checked against the places the entry names only.
+    province is checked against the places the entry names only. ``book`` is the book's
+    folder name: the years in it (:func:`book_years`) bound the registration date and the
+    year written after the registration number.
     """
+    within = book_years(book)
     registration = entry.fields.get("registration_date")
     reference = None
     if registration is not None and registration.raw:
-        reference = entry_reference(normalize("registration_date", registration.raw).value)
+        read = normalize("registration_date", registration.raw, within=within)
+        reference = entry_reference(read.value)
     fields: dict[str, FieldValue] = {}
     canonical: dict[str, str | None] = {}
     for name, field in entry.fields.items():
         fields[name], canonical[name] = _in_context(
-            name, field, reference=reference, tone_style=tone_style
+            name, field, reference=reference, tone_style=tone_style, within=within
         )
     confidences: Mapping[str, float] = {n: f.confidence for n, f in fields.items()}
     raws = {n: f.raw for n, f in fields.items()}

@@ -12,14 +12,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from hotich.schema.normalize import FIELD_KINDS, Normalized, ToneStyle, normalize_field
+from hotich.schema.normalize import (
+    FIELD_KINDS,
+    BookYears,
+    Normalized,
+    ToneStyle,
+    normalize_field,
+)
 from hotich.schema.normalize.dates import strip_leaders
 
 __all__ = ["Normalized", "normalize", "strip_leaders"]
 
 
 def normalize(
-    field: str, raw: str, *, reference: date | None = None, tone_style: ToneStyle = "keep"
+    field: str,
+    raw: str,
+    *,
+    reference: date | None = None,
+    tone_style: ToneStyle = "keep",
+    within: BookYears | None = None,
 ) -> Normalized:
     """The contract form of ``raw`` for ``field``, with the issues found on the way.
 
@@ -27,5 +38,7 @@ def normalize(
     why, and the caller keeps the text as read.
     """
     if field in FIELD_KINDS:
-        return normalize_field(field, raw, reference=reference, tone_style=tone_style)
+        return normalize_field(
+            field, raw, reference=reference, tone_style=tone_style, within=within
+        )
     return Normalized(value=strip_leaders(raw), raw=raw)

@@ -156,38 +156,12 @@ def extract_table(
                 provenance=provenance,
             )
         )
-    return flag_number_gaps(entries)
+    return entries
 
 
 def _has_writing(cells: Cells, r: int, columns: dict[int, str]) -> bool:
     """Whether OCR read writing (not only marks) in a cell of row ``r``."""
     return any((words := cells.get((r, c))) and not is_noise(words) for c in columns)
-
-
-def _number(entry: Entry) -> int | None:
-    field = entry.fields.get("register_number")
-    match = re.match(r"\d{1,4}", field.value) if field else None
-    return int(match.group()) if match else None
-
-
-def flag_number_gaps(entries: list[Entry]) -> list[Entry]:
-    """Rows of one page hold consecutive registration numbers: where the numbers jump (19, then
-    22), rows between may not have been read, and the number after the jump gets an issue so
-    that the page goes to a person."""
-    out = list(entries)
-    for i in range(1, len(out)):
-        previous, number = _number(out[i - 1]), _number(out[i])
-        if previous is None or number is None or number - previous <= 1:
-            continue
-        field = out[i].fields["register_number"]
-        issue = Issue(
-            code="table.rows_missing",
-            message=t("issue.table.rows_missing", previous=previous, number=number),
-        )
-        fields = dict(out[i].fields)
-        fields["register_number"] = field.model_copy(update={"issues": (*field.issues, issue)})
-        out[i] = out[i].model_copy(update={"fields": fields})
-    return out
 
 
 def table_text(page: OcrPage, grid: Grid, cells: Cells | None = None) -> str:

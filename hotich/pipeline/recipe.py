@@ -22,6 +22,7 @@ from hotich.extract.fields import check_fields
 from hotich.extract.form import extract_form, flag_unread_blanks
 from hotich.extract.grid import Grid, erase_grid, find_grid
 from hotich.extract.labels import load_labels
+from hotich.extract.numbers import number_sequence
 from hotich.extract.page_text import (
     readable_text,
     respell_printed,
@@ -155,7 +156,11 @@ def _read_page(ref: PageRef, image: np.ndarray, sha256: str, ctx: PageContext) -
             text = "\n".join(read)
         text = respell_printed(text, labels.wordings)
         style = ctx.settings.name_tone_style
-        entries = [check_fields(e, commune=ref.commune, tone_style=style) for e in entries]
+        entries = [
+            check_fields(e, commune=ref.commune, book=ref.book, tone_style=style) for e in entries
+        ]
+        if grid is not None:
+            entries = number_sequence(entries)
         text = with_values(text, entries)
     return PageResult(
         ref=ref,

@@ -78,6 +78,7 @@ from __future__ import annotations
 from datetime import date
 
 from hotich.schema.normalize.admin_units import AdminUnit, OfflineGeocoderError
+from hotich.schema.normalize.book import BookYears, book_years
 from hotich.schema.normalize.consistency import check_entry
 from hotich.schema.normalize.dates import (
     DateResult,
@@ -129,6 +130,7 @@ __all__ = [
     "FIELD_KINDS",
     "RAISES",
     "AdminUnit",
+    "BookYears",
     "DateResult",
     "EthnicityResult",
     "FieldCheck",
@@ -140,6 +142,7 @@ __all__ = [
     "PlaceResult",
     "ToneStyle",
     "apply_tone_style",
+    "book_years",
     "build_personal_id",
     "check_entry",
     "check_personal_id",
@@ -225,6 +228,7 @@ def normalize_field(
     reference: date | None = None,
     tone_style: ToneStyle = "keep",
     typed: bool = False,
+    within: BookYears | None = None,
 ) -> Normalized:
     """The normalizer of ``field``'s kind applied to ``raw``.
 
@@ -234,10 +238,14 @@ def normalize_field(
 
     ``reference`` is the registration date (or the book's last day): it fixes two-digit years,
     bounds dates and years, and tells places from the 2025 reform on to prefer new units.
+    ``within``: the years of the book (:mod:`.book`), which the registration date and the year
+    written after the registration number must fall in.
     """
     kind = FIELD_KINDS.get(field)
     if kind == "register_number":
-        return normalize_register_number(raw)
+        return normalize_register_number(raw, within=within)
+    if field == "registration_date" and within is not None:
+        return normalize_date(raw, reference=within.last_day, within=within)
     if kind == "date":
         return normalize_date(raw, reference=reference)
     if kind == "date_words":

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from hotich.schema.entries import Issue
+from hotich.schema.normalize.book import BookYears
 from hotich.schema.normalize.date_spelling import respell, spelled_right
 from hotich.schema.normalize.result import FieldCheck, Normalized, factor_of, issue, normalized
+from hotich.schema.normalize.zeros import zero_readings
 from hotich.schema.text import clean_text, strip_accents
 from hotich.schema.vn_numbers import parse_number, words_to_parts
 
@@ -95,7 +97,12 @@ def _century(yy: int, month: int, day: int, reference: date) -> int:
 
 
 def _check_range(
-    raw: str, year: int, month: int | None, day: int | None, reference: date | None
+    raw: str,
+    year: int,
+    month: int | None,
+    day: int | None,
+    reference: date | None,
+    within: BookYears | None,
 ) -> list[Issue]:
     late = reference is not None and (
         (day is not None and month is not None and date(year, month, day) > reference)
@@ -103,6 +110,8 @@ def _check_range(
     )
     if year < EARLIEST_YEAR or late:
         return [issue("date.out_of_range", raw=raw)]
+    if within is not None and not within.holds(year):
+        return [issue("date.outside_book", raw=raw, years=str(within))]
     return []
 
 
@@ -113,6 +122,7 @@ def _from_parts(
     day: int | None,
     issues: list[Issue],
     reference: date | None,
+    within: BookYears | None = None,
 ) -> DateResult:
     if month is not None and not 1 <= month <= 12:
         return _result(raw, None, [*issues, issue("date.impossible", raw=raw)])
@@ -121,12 +131,16 @@ def _from_parts(
             date(year, month, day)
         except ValueError:
             return _result(raw, None, [*issues, issue("date.impossible", raw=raw)])
-    issues = [*issues, *_check_range(raw, year, month, day, reference)]
+    issues = [*issues, *_check_range(raw, year, month, day, reference, within)]
     return _result(raw, _iso(year, month, day), issues)
 
 
 def _read_figures(
-    raw: str, text: str, issues: list[Issue], reference: date | None
+    raw: str,
+    text: str,
+    issues: list[Issue],
+    reference: date | None,
+    within: BookYears | None = None,
 ) -> DateResult | None:
     m = _DMY.match(text)
     if m:
@@ -137,20 +151,20 @@ def _read_figures(
                 return _result(raw, None, [*issues, issue("date.two_digit_year", raw=raw)])
             year = _century(year, month, day, reference)
             issues = [*issues, issue("date.century_inferred", raw=raw, year=year)]
-        return _from_parts(raw, year, month, day, issues, reference)
+        return _from_parts(raw, year, month, day, issues, reference, within)
     m = _RUN_TOGETHER.match(text)
     if m:  # separators lost by OCR: "15031985", "15/031985"
         repaired = issues or [issue("date.ocr_repaired", raw=raw)]
-        return _from_parts(raw, int(m[3]), int(m[2]), int(m[1]), repaired, reference)
+        return _from_parts(raw, int(m[3]), int(m[2]), int(m[1]), repaired, reference, within)
     m = _MY.match(text)
     if m:
-        return _from_parts(raw, int(m[2]), int(m[1]), None, issues, reference)
+        return _from_parts(raw, int(m[2]), int(m[1]), None, issues, reference, within)
     m = _ISO.match(text)
     if m:  # the contract's own form (as the review app shows dates): 1985-03-15, 1985-03
         given_day = int(m[3]) if m[3] else None
-        return _from_parts(raw, int(m[1]), int(m[2]), given_day, issues, reference)
+        return _from_parts(raw, int(m[1]), int(m[2]), given_day, issues, reference, within)
     if _Y.match(text):
-        return _from_parts(raw, int(text), None, None, issues, reference)
+        return _from_parts(raw, int(text), None, None, issues, reference, within)
     return None
 
 
@@ -166,12 +180,18 @@ def _strip_label(text: str) -> str:
     return text
 
 
-def normalize_date(raw: str, *, reference: date | None = None) -> DateResult:
+def normalize_date(
+    raw: str, *, reference: date | None = None, within: BookYears | None = None
+) -> DateResult:
     """A date in figures (or in words) to ISO 8601, full or partial.
 
     ``reference`` is the latest date the value may have (the registration date for a date of
     birth, the book's last day for a registration date): it fixes the century of a two-digit
-    year and flags dates after it. A blank field gives ``""`` without issue.
+    year and flags dates after it. ``within``: the years of the book, for a registration date,
+    which must fall in them. A date that cannot be right (a month 92, a year after the
+    reference or outside the book) is read again with figures OCR takes zeros for
+    (:mod:`.zeros`) as zeros, when exactly one such reading is right. A blank field gives
+    ``""`` without issue.
     """
     text = strip_leaders(raw)
     if not text:
@@ -179,17 +199,58 @@ def normalize_date(raw: str, *, reference: date | None = None) -> DateResult:
     if _WORD_KEYS & set(strip_accents(text).split()) or not any(c.isdigit() for c in text):
         parts = words_to_parts(text)
         if parts is not None:
-            return _from_parts(raw, *parts, [], reference)
+            return _from_parts(raw, *parts, [], reference, within)
     text = _strip_label(text)
-    found = _read_figures(raw, text, [], reference)
-    if found is not None:
-        return found
-    repaired_text = _repair(text)
-    if repaired_text != text:
-        found = _read_figures(raw, repaired_text, [issue("date.ocr_repaired", raw=raw)], reference)
-        if found is not None:
-            return found
-    return _result(raw, None, [issue("date.unreadable", raw=raw)])
+    found = _read_figures(raw, text, [], reference, within)
+    if found is None:
+        repaired_text = _repair(text)
+        if repaired_text != text:
+            text = repaired_text
+            found = _read_figures(
+                raw, text, [issue("date.ocr_repaired", raw=raw)], reference, within
+            )
+    if found is None:
+        return _result(raw, None, [issue("date.unreadable", raw=raw)])
+    if _cannot_be(found) and not _calendar_slip(text):
+        return _zeros_restored(raw, text, reference, within) or found
+    return found
+
+
+_CANNOT_BE = frozenset({"date.impossible", "date.out_of_range", "date.outside_book"})
+
+
+def _cannot_be(found: DateResult) -> bool:
+    return any(i.code in _CANNOT_BE for i in found.issues)
+
+
+def _calendar_slip(text: str) -> bool:
+    """Whether ``text`` is a day and a month that each exist, only not together (29/02/1900,
+    31/04/1985): a slip of the writer's, not zeros misread."""
+    m = _DMY.match(text)
+    if m is None or not (1 <= int(m[1]) <= 31 and 1 <= int(m[2]) <= 12):
+        return False
+    try:
+        date(int(m[3]) if len(m[3]) == 4 else 2000, int(m[2]), int(m[1]))
+    except ValueError:
+        return True
+    return False
+
+
+def _zeros_restored(
+    raw: str, text: str, reference: date | None, within: BookYears | None
+) -> DateResult | None:
+    """The one reading of ``text`` with the fewest 6, 8 or 9 taken for zeros that gives a date
+    that can be right; None when there is none, or several."""
+    repaired = [issue("date.ocr_repaired", raw=raw)]
+    for group in zero_readings(text):
+        fits: dict[str | None, DateResult] = {}
+        for candidate in group:
+            found = _read_figures(raw, candidate, repaired, reference, within)
+            if found is not None and found.value and not _cannot_be(found):
+                fits[found.value] = found
+        if fits:
+            return next(iter(fits.values())) if len(fits) == 1 else None
+    return None
 
 
 _YEAR_SPLIT = re.compile(r"(?<=[/.\-\s])([12])[.,\s](\d{3})$")

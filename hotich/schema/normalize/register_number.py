@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 
+from hotich.schema.normalize.book import BookYears
 from hotich.schema.normalize.dates import DIGIT_LOOKALIKES, EARLIEST_YEAR, strip_leaders
 from hotich.schema.normalize.result import Normalized, issue, normalized
+from hotich.schema.normalize.zeros import zero_readings
 
 _FORM = re.compile(r"^(\d{1,4})(?:/(\d{4}))?$")
 _LABEL = re.compile(r"(?i)^số\s*(đăng\s*ký)?\s*[:.]?\s*")
@@ -28,22 +30,41 @@ def _plausible(text: str) -> bool:
     return m is not None and (m[2] is None or EARLIEST_YEAR <= int(m[2]) <= 2200)
 
 
-def normalize_register_number(raw: str) -> Normalized:
-    """``NN`` or ``NN/YYYY`` as written, without inner spaces or dots."""
+def normalize_register_number(raw: str, *, within: BookYears | None = None) -> Normalized:
+    """``NN`` or ``NN/YYYY`` as written, without inner spaces or dots.
+
+    ``within``: the years of the book; a year after the number outside them is read again
+    with the figures OCR takes zeros for as zeros ("97/2019" in the book of 2010 → 97/2010,
+    an issue), else flagged ``register_number.outside_book``."""
     text = _INSIDE.sub("", _LABEL.sub("", strip_leaders(raw))).translate(_SLASHES)
     if not text:
         return normalized("", raw)
-    if _plausible(text):
-        return normalized(text, raw)
-    repaired = text.translate(DIGIT_LOOKALIKES)
-    glued = _GLUED.match(repaired)
-    if glued:  # the slash lost: "012013" is 01/2013 (a book never reaches number 10,000)
-        repaired = f"{glued[1]}/{glued[2]}"
-    if repaired != text and _plausible(repaired):
-        return normalized(
-            repaired, raw, [issue("register_number.ocr_repaired", raw=raw, value=repaired)]
-        )
-    return normalized(None, raw, [issue("register_number.unreadable", raw=raw)])
+    issues = []
+    shaped = within is not None and _FORM.match(text) is not None  # its year checked below
+    if not _plausible(text) and not shaped:
+        repaired = text.translate(DIGIT_LOOKALIKES)
+        glued = _GLUED.match(repaired)
+        if glued:  # the slash lost: "012013" is 01/2013 (a book never reaches number 10,000)
+            repaired = f"{glued[1]}/{glued[2]}"
+        if repaired == text or not _plausible(repaired):
+            return normalized(None, raw, [issue("register_number.unreadable", raw=raw)])
+        text = repaired
+        issues.append(issue("register_number.ocr_repaired", raw=raw, value=repaired))
+    m = _FORM.match(text)
+    if within is None or m is None or m[2] is None or within.holds(int(m[2])):
+        return normalized(text, raw, issues)
+    for group in zero_readings(m[2]):
+        years = {year for year in group if within.holds(int(year))}
+        if years:
+            if len(years) > 1:
+                break
+            value = f"{m[1]}/{years.pop()}"
+            return normalized(
+                value, raw, [issue("register_number.ocr_repaired", raw=raw, value=value)]
+            )
+    return normalized(
+        text, raw, [*issues, issue("register_number.outside_book", raw=raw, years=str(within))]
+    )
 
 
 def parse_register_number(value: str | None) -> tuple[int, int | None] | None:

@@ -25,6 +25,7 @@ FACTORS: dict[str, float] = {
     "date.century_inferred": 0.85,  # 15-03-85 read as 1985 from the reference year
     "date.ocr_repaired": 0.8,  # letters read for digits ("1S/O3") or a lost separator
     "date.out_of_range": 0.5,  # a year before 1850 or after the reference date
+    "date.outside_book": 0.5,  # a registration date outside the years of its book
     "date_words.unreadable": 0.3,
     "date_words.impossible": 0.3,
     "date_words.ocr_repaired": 0.8,  # tone marks restored from the date the words say
@@ -36,6 +37,7 @@ FACTORS: dict[str, float] = {
     # Registration numbers (Số): "12", "03/2003".
     "register_number.unreadable": 0.3,
     "register_number.ocr_repaired": 0.8,
+    "register_number.outside_book": 0.5,  # "07/2019" in the book of 2010
     # Years (parents' birth years).
     "year.unreadable": 0.3,
     "year.ocr_repaired": 0.8,
