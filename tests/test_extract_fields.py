@@ -294,8 +294,8 @@ def test_stray_marks_after_a_value_are_dropped_and_the_field_goes_to_review() ->
     (issue,) = field.issues  # what OCR read is not lost: the marks are named
     assert issue.code == "ocr.stray_dropped" and "MT ÿ thi" in issue.message
     # a field read with no certainty at all is kept as read, to be looked at
-    notes = field_value("notes", _words(("Sen", 0.11), ("ST", 0.0)), label_confidence=1.0)
-    assert notes.value == "Sen ST" and not notes.accepted(0.9)
+    cause = field_value("cause_of_death", _words(("Sen", 0.11), ("ST", 0.0)), label_confidence=1.0)
+    assert cause.value == "Sen ST" and not cause.accepted(0.9)
     # a value word read with little confidence, followed by good words, is kept
     kept = field_value(
         "father_name", _words(("HỒ", 0.9), ("MTNH", 0.1), ("NAM", 0.9)), label_confidence=1.0
@@ -368,3 +368,21 @@ def test_a_date_in_words_with_a_misread_word_is_read_again_after_the_figures() -
     checked = check_fields(entry.model_copy(update={"fields": fields})).fields
     assert checked["date_of_birth_words"].value == "Ngày mùng ba tháng tám năm hai nghìn"
     assert not checked["date_of_birth_words"].accepted(0.9)
+
+
+def test_marks_where_a_note_is_written_leave_the_note_blank_and_named_in_an_issue() -> None:
+    # a seal's edge and a signature read in the notes space, with next to no confidence
+    marks = field_value(
+        "notes", _words(("kL", 0.1), ("F,", 0.0), ("vP", 0.2)), label_confidence=1.0
+    )
+    assert marks.value == "" and marks.bbox != (0, 0, 0, 0) and not marks.accepted(0.9)
+    (issue,) = marks.issues
+    assert issue.code == "ocr.stray_dropped" and "kL F, vP" in issue.message
+    assert field_value("notes", _words(("Ị", 0.81)), label_confidence=1.0).value == ""
+    # a note read with some certainty is writing, listed wording or not
+    note = field_value(
+        "notes", _words(("Đăng", 0.9), ("ký", 0.8), ("lại", 0.9)), label_confidence=1.0
+    )
+    assert note.value == "Đăng ký lại" and note.issues == ()
+    free = field_value("notes", _words(("Cải", 0.7), ("chính", 0.8)), label_confidence=1.0)
+    assert free.value == "Cải chính"

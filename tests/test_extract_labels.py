@@ -195,3 +195,30 @@ def test_register_detected_from_the_page_heading(heading: str, register: str) ->
 
 def test_no_register_without_a_heading() -> None:
     assert detect_register("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 1\nHọ và tên: AN") is None
+
+
+def test_columns_whose_headers_a_stain_hid_are_named_by_their_place() -> None:
+    labels = load_labels("khai_tu")
+    # "Số TT" and "Ngày đăng ký" read as marks, "Nơi chết" in the wrong order; an empty
+    # column (the binding between the two pages) in the middle
+    headers = [
+        "—. _",
+        "_——",
+        "Họ, chữ đệm, tên người chết",
+        "Ngày sinh",
+        "Giới tính",
+        "Số CMND",
+        "Nơi cư trú cuối cùng",
+        "",
+        "Ngày chết",
+        "Giờ, phút chết",
+        "chết Nơi | Ỉ",
+        "Nguyên nhân",
+        "Người đi khai tử",
+    ]
+    found = labels.match_columns(headers, empty=frozenset({7}))
+    assert found[0] == "register_number" and found[1] == "registration_date"
+    assert found[10] == "place_of_death" and 7 not in found
+    # where the named columns leave more columns than fields, none is named by place
+    more = labels.match_columns(["—. _", "~~", "*", "Họ, chữ đệm, tên người chết"])
+    assert more == {3: "full_name"}

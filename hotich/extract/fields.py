@@ -123,21 +123,38 @@ def _strays_issue(read: Sequence[OcrWord], kept: Sequence[OcrWord]) -> Issue:
     return Issue(code="ocr.stray_dropped", message=t("issue.ocr.stray_dropped", marks=marks))
 
 
+MARKS_CONFIDENCE = 0.5
+"""Words read for a note with less mean confidence than this are marks, not writing."""
+
+
+def marks_only(words: Sequence[OcrWord]) -> bool:
+    """Whether what was read where a note is written is marks rather than writing: read with
+    little confidence (a seal, a signature's strokes or a stain read as "kL F, vP ụ"), or
+    without any word of two letters ("Ị"). The notes of most entries are blank, and such
+    marks fall there."""
+    mean = sum(w.confidence for w in words) / len(words)
+    letters = max(sum(ch.isalpha() for ch in w.text) for w in words)
+    return mean < MARKS_CONFIDENCE or letters < 2
+
+
 def field_value(
     field: str, words: Sequence[OcrWord], *, label_confidence: float, strays: bool = True
 ) -> FieldValue:
     """The field as read from ``words`` (possibly none: printed but left blank); ``strays``:
-    leave out stray marks read with it (see :func:`without_strays`)."""
+    leave out stray marks read with it (see :func:`without_strays`); in a note, marks only
+    (:func:`marks_only`) are left out whole, named in an issue, and the note is blank."""
     read = words
     trimmed = False
     if strays:
         kind = FIELD_KINDS.get(field)
         known = name_syllable if kind == "name" else None
         words, trimmed = without_strays(words, figures=kind in _FIGURES, known=known)
+        if kind == "notes" and words and marks_only(words):
+            words, trimmed = (), True
     stray = (_strays_issue(read, words),) if trimmed else ()
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
-    bbox = union_bbox([w.bbox for w in words])
+    bbox = union_bbox([w.bbox for w in words or read])
     if not result.value and not result.issues:
         blank = 0.0 if field in ALWAYS_WRITTEN else min(BLANK_CONFIDENCE, label_confidence)
         if trimmed:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -17,6 +18,8 @@ from hotich.schema.text import strip_accents
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _GAP_LETTERS = 6
 """A damaged header is named from the columns' order only if this many letters are left."""
+_PLACE_SCORE = 25.0
+"""A header that still has letters is named by its place alone only if it is this near."""
 
 
 def tokens(text: str) -> list[str]:
@@ -95,14 +98,23 @@ class LabelSet:
         return best if best is not None and scores[best] > min_score else None
 
     def match_columns(
-        self, headers: Sequence[str], *, min_score: float = 80.0, gap_score: float = 45.0
+        self,
+        headers: Sequence[str],
+        *,
+        min_score: float = 80.0,
+        gap_score: float = 45.0,
+        empty: frozenset[int] = frozenset(),
     ) -> dict[int, str]:
         """The field of each column of a table, from its header wording (see
         :func:`hotich.extract.table`): first the closest matches, each field and column once,
         best first, in the order the columns are printed in; then columns whose header is too
         damaged to match alone ("ơi thườn trú c ồn") get a field that the page order of the
         columns leaves for them, if their header is still nearer to it than ``gap_score`` and
-        has :data:`_GAP_LETTERS` letters left."""
+        has :data:`_GAP_LETTERS` letters left. Last, where the named columns leave between
+        them as many columns as the order leaves fields (columns in ``empty``, with nothing
+        written under the header, such as the binding between two pages, aside), each takes
+        its field by place when its header is unreadable (stains and marks: fewer letters than
+        :data:`_GAP_LETTERS`) or still somewhat near it (:data:`_PLACE_SCORE`)."""
         scores = [self.column_scores(h) for h in headers]
         pairs = sorted(
             ((score, c, field) for c, row in enumerate(scores) for field, score in row.items()),
@@ -135,7 +147,30 @@ class LabelSet:
             best = max(between, key=lambda f: scores[c].get(f, 0.0), default=None)
             if best is not None and scores[c].get(best, 0.0) >= gap_score:
                 out[c] = best
-        return out
+        return _by_place(headers, scores, order, out, empty)
+
+
+def _by_place(
+    headers: Sequence[str],
+    scores: Sequence[dict[str, float]],
+    order: list[str],
+    named: dict[int, str],
+    empty: frozenset[int],
+) -> dict[int, str]:
+    """``named`` with the columns that their place alone names (see ``match_columns``)."""
+    out = dict(named)
+    marks = sorted(named.items())
+    bounds = [(-1, -1), *((c, order.index(f)) for c, f in marks), (len(headers), len(order))]
+    for (c0, k0), (c1, k1) in pairwise(bounds):
+        columns = [c for c in range(c0 + 1, c1) if c not in empty]
+        fields = [f for f in order[k0 + 1 : k1] if f not in named.values()]
+        if not columns or len(columns) != len(fields):
+            continue
+        for c, f in zip(columns, fields, strict=True):
+            letters = len("".join(tokens(headers[c])))
+            if letters < _GAP_LETTERS or scores[c].get(f, 0.0) >= _PLACE_SCORE:
+                out[c] = f
+    return out
 
 
 @cache

@@ -71,7 +71,10 @@ def _header(
     best: tuple[int, dict[int, str]] = (0, {})
     for r in range(min(3, n_rows)):
         headers = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(n_cols)]
-        columns = labels.match_columns(headers)
+        empty = frozenset(
+            c for c in range(n_cols) if not any(cells.get((b, c)) for b in range(r + 1, n_rows))
+        )
+        columns = labels.match_columns(headers, empty=empty)
         if len(columns) >= 3:
             return r, columns
         if len(columns) > len(best[1]):

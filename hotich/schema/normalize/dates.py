@@ -104,14 +104,14 @@ def _check_range(
     reference: date | None,
     within: BookYears | None,
 ) -> list[Issue]:
+    if within is not None and not within.holds(year):
+        return [issue("date.outside_book", raw=raw, years=str(within))]
     late = reference is not None and (
         (day is not None and month is not None and date(year, month, day) > reference)
         or year > reference.year
     )
     if year < EARLIEST_YEAR or late:
         return [issue("date.out_of_range", raw=raw)]
-    if within is not None and not within.holds(year):
-        return [issue("date.outside_book", raw=raw, years=str(within))]
     return []
 
 
