@@ -201,3 +201,18 @@ def test_a_jump_in_the_numbers_of_a_page_sends_the_row_after_it_to_review() -> N
     codes = [[i.code for i in e.fields["register_number"].issues] for e in entries]
     assert codes == [[], ["table.rows_missing"], []]
     assert "19" in entries[1].fields["register_number"].issues[0].message
+
+
+def test_the_last_column_is_the_notes_and_a_column_of_relationships_is_the_relationship() -> None:
+    headers = ["Số", "Người đi khai tử", "loỦ", "ÓC"]
+    rows = [
+        ["1", "LÊ VĂN BÌNH", "Con trai", ""],
+        ["2", "TRẦN VĂN TÚ", "Cháu", "Đăng ký lại"],
+        ["3", "LÊ VĂN TÂM", "Con", ""],
+    ]
+    entries = _read("khai_tu", headers, rows)
+    assert [e.values()["declarant_relationship"] for e in entries] == ["Con trai", "Cháu", "Con"]
+    assert [e.values()["notes"] for e in entries] == ["", "Đăng ký lại", ""]
+    # a readable last header that is no note's wording is not taken for the notes
+    entries = _read("khai_tu", ["Số", "Người đi khai tử", "Quan hệ", "Quê quán xa"], rows)
+    assert all("notes" not in e.values() for e in entries)

@@ -251,3 +251,13 @@ def test_a_scrap_inside_the_end_of_an_address_is_left_out_with_the_units_spellin
     r = normalize_place("thôn 2, xã Nam Hưng, huyện Nam Sách, tỉnh Hải rả . Dương")
     assert r.value == "thôn 2, xã Nam Hưng, huyện Nam Sách, tỉnh Hải Dương"
     assert "place.ocr_repaired" in r.codes
+
+
+def test_dotted_fill_in_lines_and_quotation_marks_inside_a_place_are_not_part_of_it() -> None:
+    raw = "thôn... Tân..Lâp,... xã..Viĩnh Quang,..huyện Vĩnh Thạnh, tỉnh Bình....... Định"
+    found = normalize_place(raw)
+    assert found.value == "thôn Tân Lập, xã Vĩnh Quang, huyện Vĩnh Thạnh, tỉnh Bình Định"
+    assert "place.ocr_repaired" in found.codes and found.raw == raw
+    quoted = normalize_place("thôn 7„, xã Vĩnh Quang, huyện Vĩnh Thạnh, tỉnh Bình Định")
+    assert quoted.value == "thôn 7, xã Vĩnh Quang, huyện Vĩnh Thạnh, tỉnh Bình Định"
+    assert normalize_place("TP. Hồ Chí Minh").value == "TP. Hồ Chí Minh"  # one dot stays

@@ -104,6 +104,7 @@ class LabelSet:
         min_score: float = 80.0,
         gap_score: float = 45.0,
         empty: frozenset[int] = frozenset(),
+        place: bool = True,
     ) -> dict[int, str]:
         """The field of each column of a table, from its header wording (see
         :func:`hotich.extract.table`): first the closest matches, each field and column once,
@@ -114,7 +115,9 @@ class LabelSet:
         them as many columns as the order leaves fields (columns in ``empty``, with nothing
         written under the header, such as the binding between two pages, aside), each takes
         its field by place when its header is unreadable (stains and marks: fewer letters than
-        :data:`_GAP_LETTERS`) or still somewhat near it (:data:`_PLACE_SCORE`)."""
+        :data:`_GAP_LETTERS`) or still somewhat near it (:data:`_PLACE_SCORE`); ``place=False``
+        leaves this last step to the caller (:meth:`by_place`), who may name columns by what
+        their cells hold first."""
         scores = [self.column_scores(h) for h in headers]
         pairs = sorted(
             ((score, c, field) for c, row in enumerate(scores) for field, score in row.items()),
@@ -147,7 +150,38 @@ class LabelSet:
             best = max(between, key=lambda f: scores[c].get(f, 0.0), default=None)
             if best is not None and scores[c].get(best, 0.0) >= gap_score:
                 out[c] = best
-        return _by_place(headers, scores, order, out, empty)
+        return self.by_place(headers, out, empty=empty) if place else out
+
+    def by_place(
+        self, headers: Sequence[str], named: dict[int, str], *, empty: frozenset[int] = frozenset()
+    ) -> dict[int, str]:
+        """``named`` with the columns that their place alone names (see ``match_columns``).
+        The last column, when nothing names it, is the notes ("Ghi chú" closes every register's
+        table) if its header is unreadable or still somewhat near that wording."""
+        order = [column.field for column in self.columns]
+        if len(set(order)) != len(order) or not named:
+            return dict(named)
+        scores = [self.column_scores(h) for h in headers]
+        named = _notes_last(headers, scores, order, named)
+        return _by_place(headers, scores, order, named, empty)
+
+
+def _readable(header: str) -> bool:
+    return len("".join(tokens(header))) >= _GAP_LETTERS
+
+
+def _notes_last(
+    headers: Sequence[str],
+    scores: Sequence[dict[str, float]],
+    order: list[str],
+    named: dict[int, str],
+) -> dict[int, str]:
+    last = len(headers) - 1
+    if order[-1] != "notes" or "notes" in named.values() or last in named or last < 0:
+        return named
+    if _readable(headers[last]) and scores[last].get("notes", 0.0) < _PLACE_SCORE:
+        return named
+    return {**named, last: "notes"}
 
 
 def _by_place(
@@ -155,9 +189,8 @@ def _by_place(
     scores: Sequence[dict[str, float]],
     order: list[str],
     named: dict[int, str],
-    empty: frozenset[int],
+    empty: frozenset[int] = frozenset(),
 ) -> dict[int, str]:
-    """``named`` with the columns that their place alone names (see ``match_columns``)."""
     out = dict(named)
     marks = sorted(named.items())
     bounds = [(-1, -1), *((c, order.index(f)) for c, f in marks), (len(headers), len(order))]
@@ -167,8 +200,7 @@ def _by_place(
         if not columns or len(columns) != len(fields):
             continue
         for c, f in zip(columns, fields, strict=True):
-            letters = len("".join(tokens(headers[c])))
-            if letters < _GAP_LETTERS or scores[c].get(f, 0.0) >= _PLACE_SCORE:
+            if not _readable(headers[c]) or scores[c].get(f, 0.0) >= _PLACE_SCORE:
                 out[c] = f
     return out
 

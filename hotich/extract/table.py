@@ -18,6 +18,7 @@ from hotich.extract.normalize_extra import refine
 from hotich.extract.page_text import is_noise, writing
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
+from hotich.schema.normalize.terms import listed_term
 from hotich.schema.ocr import OcrPage, OcrWord
 from hotich.schema.registers import FIELDS
 
@@ -63,18 +64,28 @@ def reading_order(words: list[OcrWord]) -> list[OcrWord]:
     return [w for line in lines for w in sorted(line, key=lambda w: w.bbox[0])]
 
 
+def _headers(cells: Cells, grid: Grid, row: int) -> list[str]:
+    """The text of each cell of ``row``, as a header."""
+    return [" ".join(w.text for w in cells.get((row, c), [])) for c in range(len(grid.cols) - 1)]
+
+
+def _empty(cells: Cells, grid: Grid, header_row: int) -> frozenset[int]:
+    """The columns with nothing written under ``header_row`` (the binding between pages)."""
+    rows = range(header_row + 1, len(grid.rows) - 1)
+    return frozenset(
+        c for c in range(len(grid.cols) - 1) if not any(cells.get((r, c)) for r in rows)
+    )
+
+
 def _header(
     cells: dict[tuple[int, int], list[OcrWord]], grid: Grid, labels: LabelSet
 ) -> tuple[int, dict[int, str]]:
     """The header row and the field of each of its columns (first row naming ≥ 3 fields)."""
-    n_rows, n_cols = len(grid.rows) - 1, len(grid.cols) - 1
+    n_rows = len(grid.rows) - 1
     best: tuple[int, dict[int, str]] = (0, {})
     for r in range(min(3, n_rows)):
-        headers = [" ".join(w.text for w in cells.get((r, c), [])) for c in range(n_cols)]
-        empty = frozenset(
-            c for c in range(n_cols) if not any(cells.get((b, c)) for b in range(r + 1, n_rows))
-        )
-        columns = labels.match_columns(headers, empty=empty)
+        headers = _headers(cells, grid, r)
+        columns = labels.match_columns(headers, empty=_empty(cells, grid, r), place=False)
         if len(columns) >= 3:
             return r, columns
         if len(columns) > len(best[1]):
@@ -107,11 +118,28 @@ def _by_values(
             continue
         sex = sum("".join(norm_token(w) for w in v.split()) in SEX_WORDS for v in filled)
         numbers = sum(bool(REGISTER_NUMBER.match(v.strip())) for v in filled)
+        kin = sum(_relationship(v) for v in filled)
+        fields = FIELDS[labels.register_type]
         if "sex" not in out.values() and sex >= 0.8 * len(filled):
-            out[c] = "sex" if "sex" in FIELDS[labels.register_type] else out.get(c, "")
+            out[c] = "sex" if "sex" in fields else out.get(c, "")
         elif c == 0 and "register_number" not in out.values() and numbers >= 0.8 * len(filled):
             out[c] = "register_number"
-    return {c: name for c, name in out.items() if name}
+        elif (
+            RELATIONSHIP in fields and RELATIONSHIP not in out.values() and kin >= 0.6 * len(filled)
+        ):
+            out[c] = RELATIONSHIP
+    named = {c: name for c, name in out.items() if name}
+    return labels.by_place(
+        _headers(cells, grid, header_row), named, empty=_empty(cells, grid, header_row)
+    )
+
+
+RELATIONSHIP = "declarant_relationship"
+
+
+def _relationship(text: str) -> bool:
+    """Whether ``text`` is a listed relationship ("Con gái", "Cháu"), as written or repaired."""
+    return listed_term(text, "relationship")
 
 
 def extract_table(

@@ -236,6 +236,9 @@ _DOT_AFTER_WORD = re.compile(r"([^\W\d_]{2,})\.(?=[\s,])")
 _DOT_BEFORE_WORD = re.compile(r"(?<=[\s,])\.(?=[^\W\d_])")
 _DOT_AFTER_COMMA = re.compile(r",\s*\.(?=\s)")
 _LONE_DOT = re.compile(r"(?<=\w)\s+\.\s+(?=\w)")
+_DOT_RUN = re.compile(r"\s*(?:[.…]\s*){2,}")
+_QUOTES = re.compile(r"[„“”\"]")
+"""Quotation marks: no place's name holds one (an apostrophe, as in Đắk R'Lấp, stays)."""
 
 
 _DOT_FOR_COMMA = re.compile(rf"(?i)(?<=\w)\s*\.\s+(?=(?:xã|phường|thị trấn|{_UNIT_WORDS})\s)")
@@ -269,8 +272,10 @@ def _dot_after(match: re.Match[str]) -> str:
 
 def _without_stray_dots(text: str) -> str:
     """``text`` without the dots OCR put after, before or between whole words ("xã. Tân.
-    Thanh,.", "Phú .Thọ", "Hải . Dương"): a place holds none there; an abbreviation ("TP.",
-    "X.") keeps its dot."""
+    Thanh,.", "Phú .Thọ", "Hải . Dương"), nor what is left of a dotted fill-in line between
+    them ("Vĩnh Quang,..huyện..Vĩnh"), nor quotation marks ("thôn 7„,"): a place holds none
+    there; an abbreviation ("TP.", "X.") keeps its dot."""
+    text = _DOT_RUN.sub(" ", _QUOTES.sub("", text)).replace(" ,", ",")
     text = _LONE_DOT.sub(" ", text)
     text = _DOT_AFTER_COMMA.sub(",", _DOT_AFTER_WORD.sub(_dot_after, text))
     return " ".join(_DOT_BEFORE_WORD.sub("", text).split())

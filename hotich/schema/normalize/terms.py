@@ -68,6 +68,12 @@ def normalize_term(raw: str, kind: str) -> Normalized:
     return normalized(text, raw, raises=() if kind in FREE_KINDS else ("term.unlisted",))
 
 
+def listed_term(text: str, kind: str) -> bool:
+    """Whether ``text`` is one of the listed wordings of ``kind``, as written or repaired."""
+    value = normalize_term(text, kind).value or ""
+    return value.lower() in _terms(kind)[0]
+
+
 def _leading(
     text: str, exact: dict[str, str], loose: dict[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
