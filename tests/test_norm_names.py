@@ -221,3 +221,23 @@ def test_gaps_read_as_marks_and_split_surnames_are_mended(raw: str, value: str) 
     assert normalize_name(raw).value == value
     assert normalize_name("H'Hen Niê").value == "H'Hen Niê"  # an apostrophe is part of a name
     assert normalize_name(raw, typed=True).value != value  # a person's typing is kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("NGUYÊNTHỊTHƯ", "NGUYỄN THỊ THƯ"),  # the spaces of a typewriter's narrow pitch lost
+        ("NGUYỄNNGỌCVY", "NGUYỄN NGỌC VY"),
+        ("TRẦNHỮUQUÂN", "TRẦN HỮU QUÂN"),
+        ("NGUYỄN THIYẾN", "NGUYỄN THỊ YẾN"),
+    ],
+)
+def test_name_syllables_run_together_are_parted(raw: str, value: str) -> None:
+    found = normalize_name(raw)
+    assert found.value == value and found.raw == raw
+    assert "name.syllable_repaired" in found.codes and "name.one_word" not in found.codes
+
+
+def test_a_long_word_that_parts_no_one_way_is_left() -> None:
+    assert normalize_name("NGUYỄN XYZQWRT").value == "NGUYỄN XYZQWRT"
+    assert normalize_name("NGUYỄN NGUYÊN").value == "NGUYỄN NGUYÊN"  # a syllable itself

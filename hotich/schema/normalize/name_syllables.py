@@ -80,6 +80,11 @@ def _listed(word: str) -> bool:
     return any(same_name(word, s) for table in _lists() for s in table.get(key, ()))
 
 
+def syllable_key(key: str) -> bool:
+    """Whether ``key`` (mark-free, lower case) is a listed middle or given name but for marks."""
+    return any(key in table for table in _lists())
+
+
 def listed_syllable(word: str) -> bool:
     """Whether ``word`` is a listed middle or given name (marks as listed, case aside)."""
     return _LETTERS.match(word) is not None and _listed(word)

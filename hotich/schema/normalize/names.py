@@ -31,7 +31,7 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.entries import Issue
-from hotich.schema.normalize.name_syllables import listed_syllable, respell
+from hotich.schema.normalize.name_syllables import listed_syllable, respell, syllable_key
 from hotich.schema.normalize.result import Normalized, issue, normalized
 from hotich.schema.normalize.tone_style import (
     TONES,
@@ -162,6 +162,10 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         # ("NGUYỄN. THỊ", "TRƯƠNG QUỐC: THỊNH", "NGUYÊN,THỊ").
         text = " ".join(_INNER_MARKS.sub(" ", text).split())
         text = _joined_surname(text)
+        unrun = _unrun(text)
+        if unrun != text:
+            text = unrun
+            found.append(issue("name.syllable_repaired", raw=raw, value=text))
         cleaned = _cleaned_front(text)
         if cleaned != text:
             text = cleaned
@@ -288,6 +292,43 @@ def _parted_surname(text: str) -> str:
         and listed_syllable(first[i:])
     ]
     return f"{fits[0][0]} {fits[0][1]} {rest}" if len(fits) == 1 else text
+
+
+_RUN_LENGTH = 6
+"""Words of fewer letters are never taken for several syllables run together."""
+
+
+def _unrun(text: str) -> str:
+    """``text`` with words that are name syllables run together parted (the spaces lost, as a
+    typewriter's narrow pitch loses them: "NGUYÊNTHỊTHƯ", "NGUYỄN THIYẾN"): the first word
+    into a listed surname and syllables, the others into syllables (listed but for marks,
+    which :func:`respell` restores), when one parting into the fewest parts fits."""
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        key = strip_accents(word)
+        known = key in _surnames() or syllable_key(key) or _doubled_vowel(word)  # "KHAẢI"
+        parts = None if known or len(key) < _RUN_LENGTH or not word.isalpha() else _parts(word, i)
+        out.extend(parts or [word])
+    return " ".join(out)
+
+
+def _parts(word: str, index: int) -> list[str] | None:
+    """``word`` parted into the fewest pieces of two letters or more, each a syllable of a
+    name (the first of the first word a surname); None unless exactly one parting does."""
+    best: dict[int, list[list[str]]] = {0: [[]]}  # end → partings of word[:end], fewest pieces
+    for end in range(2, len(word) + 1):
+        found: list[list[str]] = []
+        for start in range(max(0, end - 7), end - 1):
+            piece = strip_accents(word[start:end])
+            fits = piece in _surnames() if index == 0 and start == 0 else syllable_key(piece)
+            if start in best and fits:
+                found += [[*p, word[start:end]] for p in best[start]]
+        if found:
+            fewest = min(len(p) for p in found)
+            best[end] = [p for p in found if len(p) == fewest][:2]
+    partings = best.get(len(word), [])
+    return partings[0] if len(partings) == 1 and len(partings[0]) > 1 else None
 
 
 def _joined_surname(text: str) -> str:
