@@ -386,3 +386,24 @@ def test_marks_where_a_note_is_written_leave_the_note_blank_and_named_in_an_issu
     assert note.value == "Đăng ký lại" and note.issues == ()
     free = field_value("notes", _words(("Cải", 0.7), ("chính", 0.8)), label_confidence=1.0)
     assert free.value == "Cải chính"
+
+
+def test_marks_after_figures_that_read_whole_and_figures_after_a_name_are_left_out() -> None:
+    # a seal's text read after a registration date, with next to no confidence
+    read = _words(("08/12/2007.", 0.8), ("Š", 0.0), ("6c", 0.1), ("EM", 0.05))
+    found = field_value("registration_date", read, label_confidence=1.0)
+    assert found.value == "2007-12-08" and not found.accepted(0.9)
+    assert [i.code for i in found.issues] == ["ocr.stray_dropped"]
+    assert "Š 6c EM" in found.issues[0].message
+    # read with some confidence, what follows is kept: the date as read goes to a person
+    sure = field_value(
+        "registration_date", _words(("08/12/2007", 0.9), ("19", 0.9)), label_confidence=1.0
+    )
+    assert sure.raw == "08/12/2007 19"
+    # figures after a name of two words or more are no part of it
+    name = field_value(
+        "husband_name",
+        _words(("TRẦN", 0.9), ("ĐỨC", 0.9), ("TRUNG", 0.9), ("28t", 0.2)),
+        label_confidence=1.0,
+    )
+    assert name.value == "TRẦN ĐỨC TRUNG" and not name.accepted(0.9)

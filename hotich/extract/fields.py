@@ -137,12 +137,42 @@ def marks_only(words: Sequence[OcrWord]) -> bool:
     return mean < MARKS_CONFIDENCE or letters < 2
 
 
+def _figures_first(
+    field: str, words: Sequence[OcrWord], trimmed: bool
+) -> tuple[Sequence[OcrWord], bool]:
+    """``words`` without what follows a value in figures that reads whole ("08/12/2007. Š 6c
+    EM"), when the words read as a whole make no value and those after it were read with
+    little confidence (a seal's or a signature's strokes)."""
+    if normalize(field, clean_text(" ".join(w.text for w in words))).value:
+        return words, trimmed
+    for k in range(len(words) - 1, 0, -1):
+        head, rest = words[:k], words[k:]
+        found = normalize(field, clean_text(" ".join(w.text for w in head)))
+        if found.value and not found.issues:
+            mean = sum(w.confidence for w in rest) / len(rest)
+            return (head, True) if mean < MARKS_CONFIDENCE else (words, trimmed)
+    return words, trimmed
+
+
+def _without_figures_after(
+    words: Sequence[OcrWord], trimmed: bool
+) -> tuple[Sequence[OcrWord], bool]:
+    """A name without the words holding figures read after two words or more of it ("TRẦN
+    ĐỨC TRUNG 28t"): no name holds a figure."""
+    end = len(words)
+    while end > 2 and any(ch.isdigit() for ch in words[end - 1].text):
+        end -= 1
+    return (words[:end], True) if end < len(words) else (words, trimmed)
+
+
 def field_value(
     field: str, words: Sequence[OcrWord], *, label_confidence: float, strays: bool = True
 ) -> FieldValue:
     """The field as read from ``words`` (possibly none: printed but left blank); ``strays``:
     leave out stray marks read with it (see :func:`without_strays`); in a note, marks only
-    (:func:`marks_only`) are left out whole, named in an issue, and the note is blank."""
+    (:func:`marks_only`) are left out whole, named in an issue, and the note is blank; marks
+    after a date or number that reads whole (:func:`_figures_first`), and words with figures
+    after a name (:func:`_without_figures_after`), are left out the same way."""
     read = words
     trimmed = False
     if strays:
@@ -151,6 +181,10 @@ def field_value(
         words, trimmed = without_strays(words, figures=kind in _FIGURES, known=known)
         if kind == "notes" and words and marks_only(words):
             words, trimmed = (), True
+        elif kind in _FIGURES and len(words) > 1:
+            words, trimmed = _figures_first(field, words, trimmed)
+        elif kind == "name":
+            words, trimmed = _without_figures_after(words, trimmed)
     stray = (_strays_issue(read, words),) if trimmed else ()
     raw = clean_text(" ".join(w.text for w in words))
     result = normalize(field, raw)
