@@ -126,3 +126,25 @@ def test_a_number_out_of_the_pages_run_is_read_with_its_zero() -> None:
     # where the run is broken on both sides, nothing says which number is wrong
     rows = number_sequence([_entry("5"), _entry("96"), _entry("12")])
     assert rows[1].fields["register_number"].value == "96"
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("30-1 1-1995", "1995-11-30"),  # a gap inside a number
+        ("1 6/03/2 000", "2000-03-16"),
+        ("'28/03/1960", "1960-03-28"),  # a quote read before the figures
+        ("!19/06/2012.........", "2012-06-19"),
+    ],
+)
+def test_gaps_and_marks_in_figures_are_repaired_with_an_issue(raw: str, iso: str) -> None:
+    r = normalize_date(raw)
+    assert (r.value, r.codes) == (iso, ("date.ocr_repaired",))
+    assert normalize_date("15 03 1985").codes == ()  # spaces as the separators
+
+
+def test_marks_around_a_registration_number_are_repaired_with_an_issue() -> None:
+    r = normalize_field("register_number", "1!")
+    assert (r.value, r.codes) == ("1", ("register_number.ocr_repaired",))
+    r = normalize_field("register_number", "(O7")
+    assert (r.value, r.codes) == ("07", ("register_number.ocr_repaired",))

@@ -254,6 +254,9 @@ def _zeros_restored(
 
 
 _YEAR_SPLIT = re.compile(r"(?<=[/.\-\s])([12])[.,\s](\d{3})$")
+_DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=\d)")
+EDGE_MARKS = "'\"“”„‘’([{|!"
+"""Marks OCR reads at either end of figures (a quote, a bracket, a stroke): never part of them."""
 _LONG_DAY = re.compile(r"^0(\d{2})(?=\s*[/.\-])")
 _SPACED_SEP = re.compile(r"\s*([/\-])\s*")
 
@@ -261,9 +264,12 @@ _SPACED_SEP = re.compile(r"\s*([/\-])\s*")
 def _repair(text: str) -> str:
     """What OCR commonly does to figures, undone: letters for digits ("1S/O3"), a year split
     by a dot or space ("1.994"), a day with an extra leading zero ("001/11"), spaces around a
-    separator ("05- 11-1994")."""
-    out = _SPACED_SEP.sub(r"\1", text.translate(DIGIT_LOOKALIKES))
+    separator ("05- 11-1994") or inside a number ("30-1 1-1995"), a quote or bracket read at
+    either end ("'28/03/1960")."""
+    out = _SPACED_SEP.sub(r"\1", text.strip(EDGE_MARKS).translate(DIGIT_LOOKALIKES))
     out = _YEAR_SPLIT.sub(r"\1\2", out)
+    if _DMY.match(out) is None and re.search(r"[/.\-]", out):
+        out = _DIGITS_SPACED.sub("", out)  # "30-1 1-1995", "1 6/03/2 000": a gap in a number
     return _LONG_DAY.sub(r"\1", out)
 
 

@@ -14,7 +14,12 @@ from __future__ import annotations
 import re
 
 from hotich.schema.normalize.book import BookYears
-from hotich.schema.normalize.dates import DIGIT_LOOKALIKES, EARLIEST_YEAR, strip_leaders
+from hotich.schema.normalize.dates import (
+    DIGIT_LOOKALIKES,
+    EARLIEST_YEAR,
+    EDGE_MARKS,
+    strip_leaders,
+)
 from hotich.schema.normalize.result import Normalized, issue, normalized
 from hotich.schema.normalize.zeros import zero_readings
 
@@ -40,6 +45,9 @@ def normalize_register_number(raw: str, *, within: BookYears | None = None) -> N
     if not text:
         return normalized("", raw)
     issues = []
+    if text.strip(EDGE_MARKS) and text.strip(EDGE_MARKS) != text:  # "1!", "(7": marks read
+        text = text.strip(EDGE_MARKS)
+        issues.append(issue("register_number.ocr_repaired", raw=raw, value=text))
     shaped = within is not None and _FORM.match(text) is not None  # its year checked below
     if not _plausible(text) and not shaped:
         repaired = text.translate(DIGIT_LOOKALIKES)
@@ -49,7 +57,7 @@ def normalize_register_number(raw: str, *, within: BookYears | None = None) -> N
         if repaired == text or not _plausible(repaired):
             return normalized(None, raw, [issue("register_number.unreadable", raw=raw)])
         text = repaired
-        issues.append(issue("register_number.ocr_repaired", raw=raw, value=repaired))
+        issues = [issue("register_number.ocr_repaired", raw=raw, value=repaired)]
     m = _FORM.match(text)
     if within is None or m is None or m[2] is None or within.holds(int(m[2])):
         return normalized(text, raw, issues)
