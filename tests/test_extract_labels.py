@@ -222,3 +222,11 @@ def test_columns_whose_headers_a_stain_hid_are_named_by_their_place() -> None:
     # where the named columns leave more columns than fields, none is named by place
     more = labels.match_columns(["—. _", "~~", "*", "Họ, chữ đệm, tên người chết"])
     assert more == {3: "full_name"}
+
+
+def test_a_column_without_a_header_is_not_named_by_its_place() -> None:
+    # the binding between the two pages of a spread, where its shadow was read as a mark
+    labels = load_labels("khai_sinh")
+    headers = ["Số", "Ngày đăng ký", "Nơi sinh", "", "Họ và tên mẹ"]
+    found = labels.match_columns(headers)
+    assert 3 not in found and found[2] == "place_of_birth" and found[4] == "mother_name"

@@ -179,6 +179,8 @@ def _notes_last(
     last = len(headers) - 1
     if order[-1] != "notes" or "notes" in named.values() or last in named or last < 0:
         return named
+    if not headers[last].strip():
+        return named
     if _readable(headers[last]) and scores[last].get("notes", 0.0) < _PLACE_SCORE:
         return named
     return {**named, last: "notes"}
@@ -195,7 +197,8 @@ def _by_place(
     marks = sorted(named.items())
     bounds = [(-1, -1), *((c, order.index(f)) for c, f in marks), (len(headers), len(order))]
     for (c0, k0), (c1, k1) in pairwise(bounds):
-        columns = [c for c in range(c0 + 1, c1) if c not in empty]
+        # a column without a header, or without writing, is no printed column: the binding
+        columns = [c for c in range(c0 + 1, c1) if c not in empty and headers[c].strip()]
         fields = [f for f in order[k0 + 1 : k1] if f not in named.values()]
         if not columns or len(columns) != len(fields):
             continue
