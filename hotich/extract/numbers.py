@@ -9,11 +9,13 @@ an issue, so that the page goes to a person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hotich.i18n import t
 from hotich.schema.entries import Entry, FieldValue, Issue
 from hotich.schema.normalize import parse_register_number
 from hotich.schema.normalize.result import FACTORS, issue
-from hotich.schema.normalize.zeros import zero_readings
+from hotich.schema.normalize.zeros import zero_fit
 
 
 def number_sequence(entries: list[Entry]) -> list[Entry]:
@@ -32,6 +34,10 @@ def _with_field(entry: Entry, field: FieldValue) -> Entry:
     return entry.model_copy(update={"fields": {**entry.fields, "register_number": field}})
 
 
+def _reads_as(number: int) -> Callable[[str], bool]:
+    return lambda figures: int(figures) == number
+
+
 def repair_from_run(entries: list[Entry]) -> list[Entry]:
     """Numbers out of the run taken back into it where zeros misread explain the difference:
     the one before it plus one (or, for the first row, the one after it minus one)."""
@@ -47,17 +53,10 @@ def repair_from_run(entries: list[Entry]) -> list[Entry]:
             continue  # the run itself is broken here: nothing says which number is wrong
         field = entry.fields["register_number"]
         figures, _, year = field.value.partition("/")
-        fits = next(
-            (
-                [r for r in group if int(r) == expected]
-                for group in zero_readings(figures)
-                if any(int(r) == expected for r in group)
-            ),
-            [],
-        )
-        if not fits:
+        fit = zero_fit(figures, _reads_as(expected))
+        if fit is None:
             continue
-        value = fits[0] + (f"/{year}" if year else "")
+        value = fit + (f"/{year}" if year else "")
         code = "register_number.ocr_repaired"
         repaired = issue(code, raw=field.raw, value=value)
         out[i] = _with_field(

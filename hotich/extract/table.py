@@ -85,7 +85,7 @@ def _header(
     best: tuple[int, dict[int, str]] = (0, {})
     for r in range(min(3, n_rows)):
         headers = _headers(cells, grid, r)
-        columns = labels.match_columns(headers, empty=_empty(cells, grid, r), place=False)
+        columns = labels.match_columns(headers, place=False)  # by place: after by content
         if len(columns) >= 3:
             return r, columns
         if len(columns) > len(best[1]):

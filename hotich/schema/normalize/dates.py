@@ -18,7 +18,7 @@ from hotich.schema.entries import Issue
 from hotich.schema.normalize.book import BookYears
 from hotich.schema.normalize.date_spelling import respell, spelled_right
 from hotich.schema.normalize.result import FieldCheck, Normalized, factor_of, issue, normalized
-from hotich.schema.normalize.zeros import zero_readings
+from hotich.schema.normalize.zeros import zero_fit
 from hotich.schema.text import clean_text, strip_accents
 from hotich.schema.vn_numbers import parse_number, words_to_parts
 
@@ -242,15 +242,16 @@ def _zeros_restored(
     """The one reading of ``text`` with the fewest 6, 8 or 9 taken for zeros that gives a date
     that can be right; None when there is none, or several."""
     repaired = [issue("date.ocr_repaired", raw=raw)]
-    for group in zero_readings(text):
-        fits: dict[str | None, DateResult] = {}
-        for candidate in group:
-            found = _read_figures(raw, candidate, repaired, reference, within)
-            if found is not None and found.value and not _cannot_be(found):
-                fits[found.value] = found
-        if fits:
-            return next(iter(fits.values())) if len(fits) == 1 else None
-    return None
+
+    def read(candidate: str) -> DateResult | None:
+        return _read_figures(raw, candidate, repaired, reference, within)
+
+    def fits(candidate: str) -> bool:
+        found = read(candidate)
+        return found is not None and bool(found.value) and not _cannot_be(found)
+
+    chosen = zero_fit(text, fits)
+    return read(chosen) if chosen is not None else None
 
 
 _YEAR_SPLIT = re.compile(r"(?<=[/.\-\s])([12])[.,\s](\d{3})$")

@@ -21,7 +21,7 @@ from hotich.schema.normalize.dates import (
     strip_leaders,
 )
 from hotich.schema.normalize.result import Normalized, issue, normalized
-from hotich.schema.normalize.zeros import zero_readings
+from hotich.schema.normalize.zeros import zero_fit
 
 _FORM = re.compile(r"^(\d{1,4})(?:/(\d{4}))?$")
 _LABEL = re.compile(r"(?i)^số\s*(đăng\s*ký)?\s*[:.]?\s*")
@@ -61,15 +61,10 @@ def normalize_register_number(raw: str, *, within: BookYears | None = None) -> N
     m = _FORM.match(text)
     if within is None or m is None or m[2] is None or within.holds(int(m[2])):
         return normalized(text, raw, issues)
-    for group in zero_readings(m[2]):
-        years = {year for year in group if within.holds(int(year))}
-        if years:
-            if len(years) > 1:
-                break
-            value = f"{m[1]}/{years.pop()}"
-            return normalized(
-                value, raw, [issue("register_number.ocr_repaired", raw=raw, value=value)]
-            )
+    year = zero_fit(m[2], lambda reading: within.holds(int(reading)))
+    if year is not None:
+        value = f"{m[1]}/{year}"
+        return normalized(value, raw, [issue("register_number.ocr_repaired", raw=raw, value=value)])
     return normalized(
         text, raw, [*issues, issue("register_number.outside_book", raw=raw, years=str(within))]
     )

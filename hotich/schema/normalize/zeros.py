@@ -8,7 +8,7 @@ fewest first; a repair is only made when exactly one reading fits, and always wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import combinations
 
 ZERO_LOOKALIKES = frozenset("689")
@@ -28,3 +28,13 @@ def zero_readings(text: str, *, most: int = MOST_CHANGES) -> Iterator[list[str]]
                 chars[i] = "0"
             group.append("".join(chars))
         yield group
+
+
+def zero_fit(text: str, fits: Callable[[str], bool]) -> str | None:
+    """The one reading of ``text`` with the fewest figures taken for zeros that ``fits``;
+    None when none does, or several with as few changes do."""
+    for group in zero_readings(text):
+        found = [reading for reading in group if fits(reading)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
