@@ -75,6 +75,24 @@ def test_dotted_leaders_go_but_diacritics_stay() -> None:
     assert np.array_equal(out[:190], page[:190])
 
 
+def test_a_table_grid_does_not_make_its_letters_leader_dots() -> None:
+    """A ruled table's grid is one blob holding much of the page's ink; letter height must not
+    be taken from it, or evenly spaced figures pass for a dotted line and are erased."""
+    img = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), 22)
+    xs, ys = range(60, 1200, 280), range(60, 1700, 200)
+    for x in xs:
+        draw.line((x, 60, x, 1660), fill=0, width=4)
+    for y in ys:
+        draw.line((60, y, 1180, y), fill=0, width=4)
+    for y in ys[:-1]:
+        for x in xs[:-1]:
+            draw.text((x + 12, y + 20), "092087823300", font=font, fill=0)
+    page = np.array(img)
+    assert np.array_equal(remove_dotted_lines(page), page)
+
+
 def test_stored_image_matches_the_geometry_boxes_refer_to() -> None:
     from hotich.pipeline.stored import stored_image
 

@@ -38,9 +38,19 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 
 
 def _text_height(stats: np.ndarray) -> float:
-    """Letter height: the median blob height weighted by ink area (dots may outnumber letters)."""
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    """Letter height: the median blob height weighted by ink area (dots may outnumber letters).
+
+    Rules and frames are left out: a table's grid is one blob as tall as the table holding
+    nearly half the page's ink, and counting it made letters "small" enough to be taken for
+    leader dots and erased."""
+    blobs = stats[1:]
+    w, h = blobs[:, cv2.CC_STAT_WIDTH], blobs[:, cv2.CC_STAT_HEIGHT]
+    area = blobs[:, cv2.CC_STAT_AREA]
+    line = np.maximum(w, h) > 12 * np.minimum(w, h)
+    frame = (np.maximum(w, h) > 100) & (area < 0.08 * w * h)
+    kept = blobs[~(line | frame)] if not np.all(line | frame) else blobs
+    heights = kept[:, cv2.CC_STAT_HEIGHT]
+    areas = kept[:, cv2.CC_STAT_AREA].astype(np.float64)
     order = np.argsort(heights)
     half = int(np.searchsorted(np.cumsum(areas[order]), areas.sum() / 2))
     return max(6.0, float(heights[order][min(half, len(heights) - 1)]))
