@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from hotich.extract.fields import field_value
-from hotich.extract.reread import choose, read_figures, reread_entries, wants_reread
+from hotich.extract.reread import choose, cut_out, read_figures, reread_entries, wants_reread
 from hotich.ocr.tesseract import TesseractEngine
 from hotich.samplegen.ink import font
 from hotich.schema.entries import Entry, FieldValue, Issue, Provenance
@@ -198,3 +198,20 @@ def test_a_time_is_read_again_with_its_words_and_a_disagreement_goes_to_review()
     assert field.value == "10:30"
     assert [i.code for i in field.issues] == ["ocr.readings_differ"]
     assert not field.accepted(0.9)
+
+
+def test_a_faded_number_is_cut_out_whole() -> None:
+    """Faded figures are 150–170 grey with a few darker cores: cut at a fixed grey, only the
+    cores were kept and the leading "9" lost its light side (read "1")."""
+    img = Image.new("L", (700, 120), 255)
+    draw = ImageDraw.Draw(img)
+    face = font("DejaVuSans.ttf", 40)
+    draw.text((40, 30), "92648", font=face, fill=165)
+    left = 40 + int(draw.textlength("92648", font=face))
+    draw.text((left, 30), "0", font=face, fill=110)  # one figure's ink stayed dark
+    draw.text((left + int(draw.textlength("0", font=face)), 30), "991", font=face, fill=165)
+    width = int(draw.textlength("926480991", font=face))
+    page = np.array(img)
+    cut = cut_out(page, "id", (0, 0, 700, 120))
+    assert cut is not None
+    assert cut.origin[0] <= 46 and cut.image.shape[1] / cut.scale >= 0.95 * width

@@ -261,3 +261,15 @@ def test_dotted_fill_in_lines_and_quotation_marks_inside_a_place_are_not_part_of
     quoted = normalize_place("thôn 7„, xã Vĩnh Quang, huyện Vĩnh Thạnh, tỉnh Bình Định")
     assert quoted.value == "thôn 7, xã Vĩnh Quang, huyện Vĩnh Thạnh, tỉnh Bình Định"
     assert normalize_place("TP. Hồ Chí Minh").value == "TP. Hồ Chí Minh"  # one dot stays
+
+
+def test_a_symbol_read_in_a_units_type_word_and_a_dot_for_a_space_are_repaired() -> None:
+    r = normalize_place("Trạm y tế xã Lạng Khệ, huyên Con Cuông, t‡nh.Nghê An")
+    assert r.value == "Trạm y tế xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ An"
+    assert "place.ocr_repaired" in r.codes and r.match is not None
+    assert normalize_place("xóm Bắc, xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ.An").value == (
+        "xóm Bắc, xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ An"
+    )
+    # abbreviations keep their dot
+    assert normalize_place("TP.Hồ Chí Minh").value == "TP.Hồ Chí Minh"
+    assert normalize_place("Tp.Vinh, tỉnh Nghệ An").value == "Tp.Vinh, tỉnh Nghệ An"

@@ -97,9 +97,18 @@ def form_region(page_shape: tuple[int, ...]) -> Region:
     return region
 
 
-def _trim(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int]] | None:
-    """The crop cut to its ink (with a margin), and the offset of the cut; None if no ink."""
-    ink = (crop < INK_LEVEL).astype(np.uint8)
+def ink_level(crop: np.ndarray) -> float:
+    """The grey below which a pixel of ``crop`` is ink: :data:`INK_LEVEL`, or halfway between
+    the paper and the darkest ink when the ink is faded. Faded figures are 150–170 grey with
+    cores near 110: cut at 140, only their cores counted, and the cut-out lost a figure's
+    light side ("9" read as "1") or whole figures at either end."""
+    paper = float(np.percentile(crop, 90))
+    return max(float(INK_LEVEL), (paper + float(crop.min())) / 2)
+
+
+def _trim(crop: np.ndarray, level: float = INK_LEVEL) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """The crop cut to its ink, and the offset of the cut; None if no ink."""
+    ink = (crop < level).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 6]
     if not keep:
@@ -111,7 +120,7 @@ def _trim(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int]] | None:
     return crop[y0:y1, x0:x1], (x0, y0)
 
 
-def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
+def _clear_below_baseline(crop: np.ndarray, level: float = INK_LEVEL) -> np.ndarray:
     """The crop with the band under the figures' baseline painted white.
 
     Figures have no descenders and no marks below the line, so a thin band of ink under them
@@ -119,7 +128,7 @@ def _clear_below_baseline(crop: np.ndarray) -> np.ndarray:
     the reader). The figures' bottoms make the rows just above the baseline the inkiest of the
     lower half; the dots under them hold much less ink.
     """
-    rows = np.count_nonzero(crop < INK_LEVEL, axis=1)
+    rows = np.count_nonzero(crop < level, axis=1)
     inked = np.nonzero(rows)[0]
     if len(inked) < 8:
         return crop
@@ -146,10 +155,11 @@ def cut_out(page: np.ndarray, key: K, box: BBox, *, figures_only: bool = True) -
     crop = page[y : y + h, x : x + w]
     if crop.size == 0:
         return None
-    trimmed = _trim(crop)
+    level = ink_level(crop)
+    trimmed = _trim(crop, level)
     if trimmed is not None and figures_only:  # words ("giờ") have descenders: keep them
-        cleared = _clear_below_baseline(trimmed[0])
-        again = _trim(cleared)
+        cleared = _clear_below_baseline(trimmed[0], level)
+        again = _trim(cleared, level)
         if again is not None:
             (dx0, dy0), (dx1, dy1) = trimmed[1], again[1]
             trimmed = (again[0], (dx0 + dx1, dy0 + dy1))

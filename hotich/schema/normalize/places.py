@@ -235,6 +235,7 @@ _COMMUNE_EDITS = 2
 _DOT_AFTER_WORD = re.compile(r"([^\W\d_]{2,})\.(?=[\s,])")
 _DOT_BEFORE_WORD = re.compile(r"(?<=[\s,])\.(?=[^\W\d_])")
 _DOT_AFTER_COMMA = re.compile(r",\s*\.(?=\s)")
+_DOT_IN_PLACE_OF_SPACE = re.compile(r"([^\W\d_]{2,})\.(?=[^\W\d_])")
 _LONE_DOT = re.compile(r"(?<=\w)\s+\.\s+(?=\w)")
 _DOT_RUN = re.compile(r"\s*(?:[.…]\s*){2,}")
 _QUOTES = re.compile(r"[„“”\"]")
@@ -249,6 +250,28 @@ _HAMLET_RUN_ON = re.compile(
 
 _FIGURE_IN_WORD = re.compile(r"(?<=[^\W\d_])[10](?![\d])")
 _FIGURE_LETTERS = {"1": "i", "0": "o"}
+
+
+_TYPE_WORDS = ("tỉnh", "huyện", "quận", "phường")
+_TOKEN = re.compile(r"(?<![^\s,.])[^\s,.]+(?=[\s.])")
+
+
+def _type_word(token: str) -> str | None:
+    """The unit's type word ``token`` is when OCR read one of its letters as a symbol
+    ("t‡nh" for "tỉnh"), or None."""
+    odd = [i for i, ch in enumerate(token) if not ch.isalnum()]
+    if len(odd) != 1 or odd[0] in (0, len(token) - 1):
+        return None
+    for word in _TYPE_WORDS:
+        if len(word) == len(token) and all(
+            a.lower() == b for i, (a, b) in enumerate(zip(token, word, strict=True)) if i != odd[0]
+        ):
+            return word.capitalize() if token[0].isupper() else word
+    return None
+
+
+def _symbols_in_type_words(text: str) -> str:
+    return _TOKEN.sub(lambda m: _type_word(m[0]) or m[0], text)
 
 
 def _letters_for_figures(text: str) -> str:
@@ -270,14 +293,22 @@ def _dot_after(match: re.Match[str]) -> str:
     return match[0] if word.isupper() and len(word) <= 3 else word  # "TP." is an abbreviation
 
 
+def _dot_for_space(match: re.Match[str]) -> str:
+    """"Nghệ.An": a dot read for the space between two words, unless the first is an
+    abbreviation ("TP.Hồ Chí Minh", "Tp.Vinh")."""
+    word = match[1]
+    return match[0] if len(word) <= 2 or (word.isupper() and len(word) <= 3) else f"{word} "
+
+
 def _without_stray_dots(text: str) -> str:
     """``text`` without the dots OCR put after, before or between whole words ("xã. Tân.
-    Thanh,.", "Phú .Thọ", "Hải . Dương"), nor what is left of a dotted fill-in line between
-    them ("Vĩnh Quang,..huyện..Vĩnh"), nor quotation marks ("thôn 7„,"): a place holds none
-    there; an abbreviation ("TP.", "X.") keeps its dot."""
+    Thanh,.", "Phú .Thọ", "Hải . Dương", "Nghệ.An"), nor what is left of a dotted fill-in line
+    between them ("Vĩnh Quang,..huyện..Vĩnh"), nor quotation marks ("thôn 7„,"): a place holds
+    none there; an abbreviation ("TP.", "X.") keeps its dot."""
     text = _DOT_RUN.sub(" ", _QUOTES.sub("", text)).replace(" ,", ",")
     text = _LONE_DOT.sub(" ", text)
     text = _DOT_AFTER_COMMA.sub(",", _DOT_AFTER_WORD.sub(_dot_after, text))
+    text = _DOT_IN_PLACE_OF_SPACE.sub(_dot_for_space, text)
     return " ".join(_DOT_BEFORE_WORD.sub("", text).split())
 
 
@@ -322,7 +353,9 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     new units are preferred when the text fits both.
     """
     plain = _without_stray_dots(strip_leaders(raw))
-    text = _without_stray_dots(_punctuated(_letters_for_figures(strip_leaders(raw))))
+    text = _without_stray_dots(
+        _punctuated(_symbols_in_type_words(_letters_for_figures(strip_leaders(raw))))
+    )
     if not text:
         return PlaceResult(value="", raw=raw)
     expanded = expand_abbreviations(text)
