@@ -294,7 +294,7 @@ def _dot_after(match: re.Match[str]) -> str:
 
 
 def _dot_for_space(match: re.Match[str]) -> str:
-    """"Nghệ.An": a dot read for the space between two words, unless the first is an
+    """ "Nghệ.An": a dot read for the space between two words, unless the first is an
     abbreviation ("TP.Hồ Chí Minh", "Tp.Vinh")."""
     word = match[1]
     return match[0] if len(word) <= 2 or (word.isupper() and len(word) <= 3) else f"{word} "
