@@ -273,3 +273,50 @@ def test_a_symbol_read_in_a_units_type_word_and_a_dot_for_a_space_are_repaired()
     # abbreviations keep their dot
     assert normalize_place("TP.Hồ Chí Minh").value == "TP.Hồ Chí Minh"
     assert normalize_place("Tp.Vinh, tỉnh Nghệ An").value == "Tp.Vinh, tỉnh Nghệ An"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        # read on past the province along the fill-in line
+        (
+            "xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ An vi 1.",
+            "xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ An",
+        ),
+        (
+            "Trạm y tế xã Quỳnh Bảng, huyện Quỳnh Lưu, tỉnh Nghệ An TÊN",
+            "Trạm y tế xã Quỳnh Bảng, huyện Quỳnh Lưu, tỉnh Nghệ An",
+        ),
+        # what is left of a table's erased rule, before the hamlet word
+        (
+            "lấp Hạ, xã Trường Xuân A, huyện Thới Lai, thành phố Cần Thơ",
+            "ấp Hạ, xã Trường Xuân A, huyện Thới Lai, thành phố Cần Thơ",
+        ),
+        (
+            "c— — — —— — _ấp Cốc Lùng, xã Đông Thuận, huyện Thới Lai, thành phố Cần Thơ",
+            "ấp Cốc Lùng, xã Đông Thuận, huyện Thới Lai, thành phố Cần Thơ",
+        ),
+        (
+            "À. ấp 10, xã Trường Xuân A, huyện Thới Lai, thành phố Cần Thơ",
+            "ấp 10, xã Trường Xuân A, huyện Thới Lai, thành phố Cần Thơ",
+        ),
+    ],
+)
+def test_scraps_read_past_either_end_of_an_address_are_left_out(raw: str, value: str) -> None:
+    r = normalize_place(raw)
+    assert r.value == value
+    assert "place.ocr_repaired" in r.codes  # what was read differs: a person checks it
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "xã Lạng Khê, huyện Con Cuông, tỉnh Nghệ An, Việt Nam",
+        "xã Sài Sơn, huyện Quốc Oai, tỉnh Hà Tây (nay là thành phố Hà Nội)",
+        "Lấp Vò, xã Mỹ An Hưng A, huyện Lấp Vò, tỉnh Đồng Tháp",
+        "số 5 ấp 3, xã Tân Thạnh, huyện Thới Lai, thành phố Cần Thơ",
+    ],
+)
+def test_what_may_follow_the_province_or_open_an_address_stays(raw: str) -> None:
+    assert normalize_place(raw).value.startswith(raw.split(",")[0])
+    assert normalize_place(raw).value.endswith(raw[-8:])

@@ -172,10 +172,10 @@ _SEPARATOR = re.compile(r"\s*[,\-–]\s*|\s+")
 
 
 def _loose(text: str) -> tuple[str, int]:
-    """(the letters without marks, spaces, separators or dots; how many separators split
-    parts)."""
+    """(the letters without marks, spaces, separators, dots or brackets; how many separators
+    split parts)."""
     key = _key(text)
-    return re.sub(r"[\s,.\-–]", "", key), len(re.findall(r"\s*[,\-–]\s*", key))
+    return re.sub(r"[\s,.\-–()]", "", key), len(re.findall(r"\s*[,\-–]\s*", key))
 
 
 def respell_tail(text: str, units: Iterable[AdminUnit | None]) -> str:
@@ -208,7 +208,8 @@ def respell_tail(text: str, units: Iterable[AdminUnit | None]) -> str:
         form = form.upper()
     elif written[:1].isupper():
         form = form[:1].upper() + form[1:]
-    return text[:start] + form
+    closing = ")" if written.rstrip().endswith(")") else ""  # "(nay là thành phố Hà Nội)"
+    return text[:start] + form + closing
 
 
 def _respell_opening(text: str) -> str:

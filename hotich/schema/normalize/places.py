@@ -54,6 +54,7 @@ from hotich.schema.normalize.admin_units import (
     word_runs,
 )
 from hotich.schema.normalize.dates import strip_leaders
+from hotich.schema.normalize.place_scraps import without_opening_scraps, without_tail_scraps
 from hotich.schema.normalize.place_spelling import respell_place
 from hotich.schema.normalize.result import Normalized, factor_of, issue
 from hotich.schema.normalize.vocab import load_data
@@ -353,8 +354,10 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
     new units are preferred when the text fits both.
     """
     plain = _without_stray_dots(strip_leaders(raw))
-    text = _without_stray_dots(
-        _punctuated(_symbols_in_type_words(_letters_for_figures(strip_leaders(raw))))
+    text = without_opening_scraps(
+        _without_stray_dots(
+            _punctuated(_symbols_in_type_words(_letters_for_figures(strip_leaders(raw))))
+        )
     )
     if not text:
         return PlaceResult(value="", raw=raw)
@@ -378,7 +381,8 @@ def normalize_place(raw: str, *, on: date | None = None) -> PlaceResult:
                 return repaired
             nearest = ", ".join(near[:3])
             issues.append(issue("place.commune_unmatched", raw=raw, name=commune, near=nearest))
-    value = respell_place(text, (match.legacy, match.current) if match else ())
+    units = (match.legacy, match.current) if match else ()
+    value = without_tail_scraps(respell_place(text, units), units)
     if value != plain:
         issues.insert(0, issue("place.ocr_repaired", raw=raw, value=value))
     found = tuple(issues)
