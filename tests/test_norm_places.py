@@ -320,3 +320,8 @@ def test_scraps_read_past_either_end_of_an_address_are_left_out(raw: str, value:
 def test_what_may_follow_the_province_or_open_an_address_stays(raw: str) -> None:
     assert normalize_place(raw).value.startswith(raw.split(",")[0])
     assert normalize_place(raw).value.endswith(raw[-8:])
+
+
+def test_a_hamlet_named_like_a_province_is_not_where_the_address_ends() -> None:
+    raw = "thôn Phú Thọ, xã Nhân Lý, huyện Chí Lăng, tỉnh Lạng Sơrn"
+    assert normalize_place(raw).value.startswith("thôn Phú Thọ, xã Nhân Lý")

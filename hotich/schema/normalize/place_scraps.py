@@ -18,6 +18,8 @@ from typing import Final
 from hotich.schema.normalize.admin_units import AdminUnit
 
 _PROVINCE_TYPES: Final = ("Thành phố ", "Tỉnh ")
+_PROVINCE_BEFORE: Final = re.compile(r"(?i)(?:(?:^|[\s,])(?:tỉnh|thành phố|tp\.?)\s*|,\s*)$")
+_ANY_UNIT: Final = re.compile(r"(?i)\b(?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố)\b")
 _COUNTRY: Final = re.compile(r"(?i)^[\s,.;:-]*vi[eệ]t nam[\s.]*$")
 _OPENERS: Final = ("thôn", "xóm", "ấp", "bản", "khóm")
 _WORD: Final = r"(?:" + "|".join(_OPENERS) + r")(?=\s+\w)"
@@ -45,13 +47,15 @@ def without_tail_scraps(text: str, units: Iterable[AdminUnit | None]) -> str:
     name = _province_name(units)
     if not name:
         return text
-    end = text.rfind(name)
-    if end < 0 or (end > 0 and text[end - 1].isalnum()):
-        return text
-    end += len(name)
+    start = text.rfind(name)
+    if start < 0 or not _PROVINCE_BEFORE.search(text[:start]):
+        return text  # "thôn Phú Thọ, …": a hamlet may bear a province's name
+    end = start + len(name)
     rest = text[end:]
     if not any(ch.isalnum() for ch in rest) or "(" in rest or _COUNTRY.match(rest):
         return text
+    if _ANY_UNIT.search(rest):
+        return text  # more of the address follows: not a scrap
     if rest[:1].isalnum():  # the name goes on: "Nghệ Anh" is not "Nghệ An"
         return text
     return text[:end]
