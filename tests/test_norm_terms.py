@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotich.schema.normalize import FIELD_KINDS, normalize_field
+from hotich.schema.normalize.terms import normalize_term
 
 
 @pytest.mark.parametrize(
@@ -69,3 +70,28 @@ def test_a_listed_wording_followed_by_scraps_is_restored_and_a_longer_text_is_ke
     assert normalize_field("declarant_relationship", "Cha l Ị").value == "Cha"
     kept = normalize_field("declarant_relationship", "Anh trai của người chết")
     assert kept.value == "Anh trai của người chết"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("Bệnh từn", "Bệnh tim"),  # "im" read as "ừn": no syllable
+        ("Nhồi máu cơ từưn", "Nhồi máu cơ tim"),  # three words say enough
+    ],
+)
+def test_a_word_garbled_into_no_syllable_is_restored_from_the_one_wording_it_fits(
+    raw: str, value: str
+) -> None:
+    r = normalize_term(raw, "cause_of_death")
+    assert (r.value, r.codes) == (value, ("term.repaired",))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Bệnh lao",  # a real word: an unlisted cause, not a misreading
+        "Suy từn",  # Suy tim or Suy thận: two fit, a person decides
+    ],
+)
+def test_a_real_word_or_an_ambiguous_garble_is_kept_as_read(raw: str) -> None:
+    assert normalize_term(raw, "cause_of_death").value == raw

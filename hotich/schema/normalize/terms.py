@@ -5,7 +5,8 @@ A value is compared with the wordings of ``data/terms.toml`` without tone marks 
 Written as listed: kept. The same letters as exactly one listed wording but other marks or
 stray punctuation ("Me", "Đột quy", "Đuối. nước"), figures OCR read for letters ("Suy t1m"),
 or, in a wording of five letters or more, one letter off ("Anh traj"), or followed by one or
-two scraps of OCR ("Mẹ mÍ"): the listed spelling is restored, with issue ``term.repaired`` (so
+two scraps of OCR ("Mẹ mÍ"), or with one word garbled into no Vietnamese syllable ("Bệnh từn",
+:func:`_one_word_garbled`): the listed spelling is restored, with issue ``term.repaired`` (so
 the field goes to review, with the raw text kept). A value that matches no wording is kept as
 read: the lists are an aid, not a limit; it is read with less certainty, by rule
 (``term.unlisted`` in ``RAISES``), except a note, which is mostly free text.
@@ -19,6 +20,7 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from hotich.schema.normalize.result import Normalized, issue, normalized
+from hotich.schema.normalize.syllable import vietnamese_syllable
 from hotich.schema.normalize.vocab import load_data
 from hotich.schema.text import clean_text, strip_accents
 
@@ -28,6 +30,9 @@ FREE_KINDS = frozenset({"notes"})
 _FIGURES_FOR_LETTERS = str.maketrans({"1": "i", "0": "o", "|": "l"})
 """No listed wording holds a figure: one there is a letter misread."""
 _ONE_OFF_LENGTH = 5
+_GARBLED_EDITS = 2
+"""Letters a garbled word may differ by from the listed one when the wording has two words
+(with three or more, the other words say enough)."""
 
 
 @cache
@@ -61,6 +66,8 @@ def normalize_term(raw: str, kind: str) -> Normalized:
         candidates = tuple(near)
     if not candidates:
         candidates = _leading(text, exact, loose)
+    if not candidates:
+        candidates = _one_word_garbled(text, loose)
     if len(candidates) == 1:
         (term,) = candidates
         value = term.upper() if text.isupper() else term
@@ -91,3 +98,29 @@ def _leading(
         if found:
             return found
     return ()
+
+
+def _one_word_garbled(text: str, loose: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The one listed wording that ``text`` is but for one word OCR garbled into no Vietnamese
+    syllable at all ("Bệnh từn", "Nhồi máu cơ từưn" for "… tim"): the other words are the
+    wording's (marks aside), and in a wording of two words the garbled one is at most
+    :data:`_GARBLED_EDITS` letters off. A real word in its place ("Bệnh lao") is no misreading."""
+    written = text.split()
+    keys = [_key(w) for w in written]
+    if len(written) < 2 or any(" " in k or not k for k in keys):
+        return ()
+    odd = [i for i, w in enumerate(written) if not vietnamese_syllable(w)]
+    if len(odd) != 1:
+        return ()
+    i = odd[0]
+    found: set[str] = set()
+    for key, terms in loose.items():
+        words = key.split()
+        if len(words) != len(keys) or any(
+            a != b for k, (a, b) in enumerate(zip(words, keys, strict=True)) if k != i
+        ):
+            continue
+        if len(words) == 2 and Levenshtein.distance(words[i], keys[i]) > _GARBLED_EDITS:
+            continue
+        found.update(terms)
+    return tuple(found) if len(found) == 1 else ()
