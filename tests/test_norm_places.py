@@ -325,3 +325,16 @@ def test_what_may_follow_the_province_or_open_an_address_stays(raw: str) -> None
 def test_a_hamlet_named_like_a_province_is_not_where_the_address_ends() -> None:
     raw = "thôn Phú Thọ, xã Nhân Lý, huyện Chí Lăng, tỉnh Lạng Sơrn"
     assert normalize_place(raw).value.startswith("thôn Phú Thọ, xã Nhân Lý")
+
+
+def test_district_names_carry_no_qualifier_and_a_dot_after_a_bracket_is_a_comma() -> None:
+    """The unit package names the district "Cai Lậy (Huyện)" to tell it from the town; a ledger
+    writes "huyện Cai Lậy" (generated pages had written the qualifier as part of the name)."""
+    from hotich.schema.normalize.admin_units import legacy_province_by_name, legacy_units
+
+    found = legacy_province_by_name("Tiền Giang")
+    assert found is not None
+    names = [name for name, _, _ in legacy_units(found[0])]
+    assert "Cai Lậy" in names and not any("(" in n for n in names)
+    raw = "xã Sài Sơn, huyện Quốc Oai (cũ). tỉnh Hà Tây"
+    assert normalize_place(raw).value == "xã Sài Sơn, huyện Quốc Oai (cũ), tỉnh Hà Tây"

@@ -396,6 +396,9 @@ def legacy_province_by_name(name: str) -> tuple[str, AdminUnit] | None:
     return (best[1], _legacy_unit(pkg, best[1], None, None)) if best else None
 
 
+_QUALIFIER = re.compile(r"\s*\((?:Huyện|Thị xã|Thành phố|Quận)\)$")
+
+
 @cache
 def legacy_units(
     province_key: str,
@@ -407,5 +410,8 @@ def legacy_units(
     for d, info in pkg.legacy.DICT_PROVINCE_DISTRICT.get(province_key, {}).items():
         wards = pkg.legacy.DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED.get(province_key, {}).get(d, {})
         communes = tuple((w["wardCode"], w["wardType"], w["wardShort"]) for w in wards.values())
-        out.append((info["districtShort"], info["districtType"], communes))
+        # "Cai Lậy (Huyện)": the package tells the district from the town of the same name
+        # so; the type is given apart, and a ledger writes "huyện Cai Lậy".
+        name = _QUALIFIER.sub("", info["districtShort"])
+        out.append((name, info["districtType"], communes))
     return tuple(out)

@@ -243,7 +243,7 @@ _QUOTES = re.compile(r"[„“”\"]")
 """Quotation marks: no place's name holds one (an apostrophe, as in Đắk R'Lấp, stays)."""
 
 
-_DOT_FOR_COMMA = re.compile(rf"(?i)(?<=\w)\s*\.\s+(?=(?:xã|phường|thị trấn|{_UNIT_WORDS})\s)")
+_DOT_FOR_COMMA = re.compile(rf"(?i)(?<=[\w)])\s*\.\s+(?=(?:xã|phường|thị trấn|{_UNIT_WORDS})\s)")
 _HAMLET_RUN_ON = re.compile(
     r"(?i)^(\s*(?:thôn|xóm|ấp|bản|tổ|khóm|khu phố)\s+[^,.]+?)\s+(?=(?:xã|phường|thị trấn)\s)"
 )
