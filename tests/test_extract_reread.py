@@ -215,3 +215,58 @@ def test_a_faded_number_is_cut_out_whole() -> None:
     cut = cut_out(page, "id", (0, 0, 700, 120))
     assert cut is not None
     assert cut.origin[0] <= 46 and cut.image.shape[1] / cut.scale >= 0.95 * width
+
+
+class _ByModeEngine(_StripEngine):
+    """Reads each strip's bands as the texts given for its page segmentation mode."""
+
+    def __init__(self, by_psm: dict[int, list[str]]) -> None:
+        super().__init__([])
+        self.by_psm = by_psm
+        self.psms: list[int] = []
+
+    def recognize_figures(self, image: np.ndarray, *, psm: int, whitelist: str) -> OcrPage:
+        self.psms.append(psm)
+        self.texts = self.by_psm.get(psm, [])
+        return super().recognize_figures(image, psm=psm, whitelist=whitelist)
+
+
+def _year_entry(page_box: tuple[int, int, int, int], raw: str) -> Entry:
+    provenance = Provenance(engine="t", engine_version="0", config="", stages=(), design="table")
+    unreadable = Issue(code="year.unreadable", message="-")
+    first = FieldValue(value=raw, raw=raw, bbox=page_box, issues=(unreadable,))
+    fields = {"father_birth_year": first}
+    return Entry(register_type="khai_sinh", entry_index=0, fields=fields, provenance=provenance)
+
+
+def test_a_field_two_readings_left_invalid_is_read_a_third_time_alone() -> None:
+    page = np.full((120, 300), 255, np.uint8)
+    page[40:70, 50:140] = 0
+    engine = _ByModeEngine({6: ["5"], 8: ["1975"]})
+    entry = _year_entry((40, 30, 120, 50), "Ji)")
+    field = reread_entries([entry], page, engine, lambda f: f.bbox)[0].fields["father_birth_year"]
+    assert engine.psms == [6, 8]
+    assert field.value == "1975"
+    assert "ocr.readings_differ" in [i.code for i in field.issues]  # a person checks it
+
+
+def test_a_field_with_a_valid_reading_is_not_read_a_third_time() -> None:
+    page = np.full((120, 300), 255, np.uint8)
+    page[40:70, 50:140] = 0
+    engine = _ByModeEngine({6: ["1975"], 8: ["1976"]})
+    entry = _year_entry((40, 30, 120, 50), "Ji)")
+    field = reread_entries([entry], page, engine, lambda f: f.bbox)[0].fields["father_birth_year"]
+    assert engine.psms == [6] and field.value == "1975"
+
+
+@pytest.mark.tesseract
+def test_an_italic_year_the_line_reading_loses_is_read_whole_alone() -> None:
+    """A cut from a generated table page: the strip reading gives "5", alone it is "1975"."""
+    from pathlib import Path
+
+    import cv2
+
+    page = cv2.imread(str(Path(__file__).parent / "data/figures/italic-1975.png"), 0)
+    entry = _year_entry((0, 0, page.shape[1], page.shape[0]), "Ji)")
+    out = reread_entries([entry], page, TesseractEngine(), lambda f: f.bbox)[0]
+    assert out.fields["father_birth_year"].value == "1975"
