@@ -241,3 +241,25 @@ def test_name_syllables_run_together_are_parted(raw: str, value: str) -> None:
 def test_a_long_word_that_parts_no_one_way_is_left() -> None:
     assert normalize_name("NGUYỄN XYZQWRT").value == "NGUYỄN XYZQWRT"
     assert normalize_name("NGUYỄN NGUYÊN").value == "NGUYỄN NGUYÊN"  # a syllable itself
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("##À VĂN HÒA", "HÀ VĂN HÒA"),  # a handwritten H read as marks
+        ("ƑJ⁄À THỊ LOAN", "HÀ THỊ LOAN"),
+        ("jMÔNG VĂN QUÂN", "NÔNG VĂN QUÂN"),  # N read as "jM": Ông alone is a surname too
+        ("#LÊ VĂN AN", "LÊ VĂN AN"),  # marks before a whole surname
+    ],
+)
+def test_a_surnames_first_letter_read_as_marks_is_restored_when_one_surname_fits(
+    raw: str, value: str
+) -> None:
+    r = normalize_name(raw)
+    assert r.value == value
+    assert "name.surname_repaired" in r.codes
+
+
+def test_a_garbled_first_letter_two_surnames_fit_is_left_as_read() -> None:
+    assert normalize_name("1„ĂNG THỊ THẢO").value == "1„ĂNG THỊ THẢO"  # Tăng or Lăng
+    assert normalize_name("ÔNG THỊ HƯƠNG").value == "ÔNG THỊ HƯƠNG"  # no marks: nothing lost

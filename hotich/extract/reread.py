@@ -313,11 +313,19 @@ def reread_entries(
                 continue
             second = _figures_field(name, again)
             fields[name] = choose(name, field, second)
-            if name not in TIME_FIELDS and not _valid(field) and not _valid(second):
+            if name not in TIME_FIELDS and _unread(field) and _unread(second):
                 unsettled.add((k, name))
         out.append(entry.model_copy(update={"fields": fields}))
     alone = [c for c in cuts if c.key in unsettled][:ALONE_LIMIT]
     return _read_alone(out, alone, reader)
+
+
+def _unread(field: FieldValue) -> bool:
+    """No value was read: nothing, or figures that do not make one (a repaired value, such as
+    zeros read as 9, is a value)."""
+    return not field.value or any(
+        i.code.endswith((".unreadable", ".length")) or i.code == "ocr.unread" for i in field.issues
+    )
 
 
 def _figures_field(name: str, words: Sequence[OcrWord]) -> FieldValue:
@@ -328,8 +336,8 @@ def _figures_field(name: str, words: Sequence[OcrWord]) -> FieldValue:
 def _read_alone(
     entries: list[Entry], cuts: Sequence[Cut[tuple[int, str]]], reader: FiguresReader
 ) -> list[Entry]:
-    """The fields two readings left without a valid value, read a third time each on its own,
-    as one word.
+    """The fields neither reading gave a value, read a third time each on its own, as one
+    word.
 
     Tesseract's line finder loses figures that read well alone (an italic "1975" in a table
     cell came out "5" in the strip and "1975" alone). A valid third reading is taken, with

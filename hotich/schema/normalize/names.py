@@ -166,7 +166,7 @@ def normalize_name(raw: str, *, style: ToneStyle = "keep", typed: bool = False) 
         if unrun != text:
             text = unrun
             found.append(issue("name.syllable_repaired", raw=raw, value=text))
-        cleaned = _cleaned_front(text)
+        cleaned = _garbled_first_letter(_cleaned_front(text))
         if cleaned != text:
             text = cleaned
             found.append(issue("name.surname_repaired", raw=raw, value=text))
@@ -262,6 +262,42 @@ def _cleaned_front(text: str) -> str:
     key = strip_accents(letters)
     if key in _surnames() or _near_surnames(letters) or _clipped_surnames(letters):
         return f"{letters} {rest}"
+    return text
+
+
+_GARBLE_LENGTH = 3
+"""Marks at most read in place of a surname's first letter ("##À", "jMÔNG", "ƑJ⁄À")."""
+
+
+def _garbled_first_letter(text: str) -> str:
+    """``text`` whose surname's first letter OCR read as marks ("##À" for HÀ, "jMÔNG" for
+    NÔNG: a handwritten capital H or N) with the surname restored, when exactly one listed
+    surname is one or two letters and the rest as read (or the rest but its first letter,
+    the garble's last stroke); the marks must be there, so a surname that lost nothing is
+    never touched. Several fits ("ĂNG": Tăng, Lăng) leave the name as read."""
+    first, _, rest = text.partition(" ")
+    if len(rest.split()) < 2:
+        return text
+    k = len(first)
+    while k > 0 and first[k - 1] in NAME_LETTERS and first[k - 1].isupper():
+        k -= 1
+    junk, tail = first[:k], first[k:]
+    if not junk or len(junk) > _GARBLE_LENGTH or not tail:
+        return text
+    if any(same_name(tail, n) for n in _surnames().get(strip_accents(tail), ())):
+        return f"{tail} {rest}"  # marks before a whole surname ("#LÊ")
+    for end in (tail, tail[1:]):
+        if not end:
+            continue
+        fits = {
+            n.upper()
+            for n in load_data("surnames.toml")["surnames"]
+            if 1 <= len(n) - len(end) <= 2 and n.upper().endswith(end)
+        }
+        if len(fits) == 1:
+            return f"{fits.pop()} {rest}"
+        if fits:
+            return text
     return text
 
 
