@@ -95,3 +95,8 @@ def test_a_word_garbled_into_no_syllable_is_restored_from_the_one_wording_it_fit
 )
 def test_a_real_word_or_an_ambiguous_garble_is_kept_as_read(raw: str) -> None:
     assert normalize_term(raw, "cause_of_death").value == raw
+
+
+def test_common_causes_of_infants_are_listed_and_restored() -> None:
+    assert normalize_term("Suy hộ hấp", "cause_of_death").value == "Suy hô hấp"
+    assert normalize_term("Sỉnh non, nhẹ cân", "cause_of_death").value == "Sinh non, nhẹ cân"

@@ -180,3 +180,11 @@ def test_a_short_name_one_letter_off_is_repaired_only_when_the_reading_cannot_be
 def test_marks_that_are_no_letters_are_left_out_before_a_fuzzy_match() -> None:
     r = normalize_nationality("Việf£ Nam")
     assert (r.value, r.codes) == ("Việt Nam", ("nationality.repaired",))
+
+
+def test_a_figure_read_for_a_letter_with_another_letter_off_is_still_the_group() -> None:
+    from hotich.schema.normalize.ethnicity import normalize_ethnicity
+
+    found = normalize_ethnicity("7húái")  # T read as 7, and a stray mark on the vowel
+    assert found.value == "Thái"
+    assert "ethnicity.repaired" in [i.code for i in found.issues]

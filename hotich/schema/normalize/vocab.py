@@ -136,6 +136,9 @@ class Vocabulary:
         if found.how == "unknown" and letters and letters != loose:
             # marks that are no letter ("Việf£ Nam"): the letters alone
             found = self._fuzzy_form(letters)
+        if found.how == "unknown" and any(ch.isdigit() for ch in loose):
+            # no name holds a figure: one there is a letter misread ("7húái" for Thái)
+            found = self._fuzzy_form(loose.translate(_FIGURES_FOR_LETTERS))
         return found
 
     def _fuzzy_form(self, loose: str) -> Match:
@@ -184,6 +187,7 @@ class Vocabulary:
         return Match(owners.pop(), "repaired") if len(owners) == 1 else None
 
 
+_FIGURES_FOR_LETTERS = str.maketrans({"7": "t", "0": "o", "1": "i", "5": "s", "8": "b"})
 _SYLLABLE_END = re.compile(r"(?:[aeiouy]|ch|c|m|ng|nh|n|p|t)$")
 _NOT_VIETNAMESE = re.compile(r"[^a-z]|[fjwz]|q(?!u)")
 
