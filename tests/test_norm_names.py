@@ -263,3 +263,17 @@ def test_a_surnames_first_letter_read_as_marks_is_restored_when_one_surname_fits
 def test_a_garbled_first_letter_two_surnames_fit_is_left_as_read() -> None:
     assert normalize_name("1„ĂNG THỊ THẢO").value == "1„ĂNG THỊ THẢO"  # Tăng or Lăng
     assert normalize_name("ÔNG THỊ HƯƠNG").value == "ÔNG THỊ HƯƠNG"  # no marks: nothing lost
+
+
+def test_a_surnames_i_read_as_t_is_restored() -> None:
+    r = normalize_name("MAT VĂN HOÀNG")  # the registrar of a whole table book, row after row
+    assert (r.value, r.codes) == ("MAI VĂN HOÀNG", ("name.surname_repaired",))
+    assert normalize_name("BÙT THỊ LAN").value == "BÙI THỊ LAN"
+
+
+def test_a_surname_one_letter_off_listed_ones_goes_to_review_naming_them() -> None:
+    r = normalize_name("MAX VĂN HOÀNG")
+    assert r.value == "MAX VĂN HOÀNG"  # several fit: nothing is changed
+    assert "name.surname_unusual" in r.codes
+    # other peoples' surnames, far from any listed one, are left alone
+    assert normalize_name("QUÀNG ĐỨC LONG").codes == ()

@@ -244,6 +244,29 @@ def _near_surnames(written: str) -> tuple[str, ...]:
     )
 
 
+def _i_read_as_t(written: str) -> tuple[str, ...]:
+    """Surnames that are ``written`` with a T read back as the I it was ("MAT" → MAI, "BÙT" →
+    BÙI): the letter OCR most often makes of a capital I in these faces."""
+    found: list[str] = []
+    for k, ch in enumerate(written):
+        if ch != "T":
+            continue
+        fixed = written[:k] + "I" + written[k + 1 :]
+        found += [n for n in _surnames().get(strip_accents(fixed), ()) if same_name(fixed, n)]
+    return tuple(dict.fromkeys(found))
+
+
+def _one_letter_off(written: str) -> tuple[str, ...]:
+    """Listed surnames one letter off what was read, marks aside (at most six, commonest
+    first); none when what was read is no word of capitals."""
+    key = strip_accents(written)
+    if len(key) < 2 or not written.isalpha() or not written.isupper():
+        return ()
+    near = [n for k, ns in _surnames().items() if Levenshtein.distance(k, key) == 1 for n in ns]
+    order = {n: i for i, n in enumerate(load_data("surnames.toml")["surnames"])}
+    return tuple(sorted(near, key=lambda n: order.get(n, len(order)))[:6])
+
+
 _FIGURES_FOR_LETTERS = str.maketrans({"7": "T", "0": "O", "1": "I", "4": "A", "8": "B"})
 
 
@@ -405,6 +428,11 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
     if not candidates:
         candidates = _near_surnames(first)
     if not candidates:
+        candidates = _i_read_as_t(first)
+    if not candidates:
+        near = _one_letter_off(first)
+        if near:  # "MAT": no surname, but Mai, Mạc, Mã are one letter off; a person decides
+            return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(near))]
         return text, []
     if typed:
         return text, [issue("name.surname_unusual", raw=raw, candidates=", ".join(candidates))]
