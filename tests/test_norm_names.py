@@ -277,3 +277,9 @@ def test_a_surname_one_letter_off_listed_ones_goes_to_review_naming_them() -> No
     assert "name.surname_unusual" in r.codes
     # other peoples' surnames, far from any listed one, are left alone
     assert normalize_name("QUÀNG ĐỨC LONG").codes == ()
+
+
+def test_a_marked_vowel_alone_where_the_surname_is_restored_when_one_surname_ends_so() -> None:
+    r = normalize_name("Ê THANH LAN")  # "L" lost against the cell's rule
+    assert (r.value, r.codes) == ("LÊ THANH LAN", ("name.surname_repaired",))
+    assert normalize_name("A PAO VÀNG").codes == ()  # a Hmông name opens with "A"

@@ -148,3 +148,14 @@ def test_marks_around_a_registration_number_are_repaired_with_an_issue() -> None
     assert (r.value, r.codes) == ("1", ("register_number.ocr_repaired",))
     r = normalize_field("register_number", "(O7")
     assert (r.value, r.codes) == ("07", ("register_number.ocr_repaired",))
+
+
+def test_a_registration_year_one_figure_off_its_single_book_year_is_that_year() -> None:
+    from hotich.schema.normalize.book import book_years
+    from hotich.schema.normalize.register_number import normalize_register_number
+
+    found = normalize_register_number("12/1994", within=book_years("khai-sinh-1991-q01"))
+    assert (found.value, found.codes) == ("12/1991", ("register_number.ocr_repaired",))
+    # further off: flagged, not changed
+    far = normalize_register_number("12/2005", within=book_years("khai-sinh-1991-q01"))
+    assert (far.value, far.codes) == ("12/2005", ("register_number.outside_book",))

@@ -244,6 +244,18 @@ def _near_surnames(written: str) -> tuple[str, ...]:
     )
 
 
+def _ending_in(tail: str) -> list[str]:
+    """Listed surnames, in capitals, that are ``tail`` (marks and all) with one or two letters
+    in front."""
+    return sorted(
+        {
+            n.upper()
+            for n in load_data("surnames.toml")["surnames"]
+            if 1 <= len(n) - len(tail) <= 2 and n.upper().endswith(tail.upper())
+        }
+    )
+
+
 def _i_read_as_t(written: str) -> tuple[str, ...]:
     """Surnames that are ``written`` with a T read back as the I it was ("MAT" → MAI, "BÙT" →
     BÙI): the letter OCR most often makes of a capital I in these faces."""
@@ -312,13 +324,9 @@ def _garbled_first_letter(text: str) -> str:
     for end in (tail, tail[1:]):
         if not end:
             continue
-        fits = {
-            n.upper()
-            for n in load_data("surnames.toml")["surnames"]
-            if 1 <= len(n) - len(end) <= 2 and n.upper().endswith(end)
-        }
+        fits = _ending_in(end)
         if len(fits) == 1:
-            return f"{fits.pop()} {rest}"
+            return f"{fits[0]} {rest}"
         if fits:
             return text
     return text
@@ -412,6 +420,12 @@ def _surname_checked(text: str, raw: str, *, typed: bool) -> tuple[str, list[Iss
     first, _, rest = text.partition(" ")
     if not rest or not first.isalpha() or _mixed_case(first):
         return text, []
+    if len(first) == 1 and strip_accents(first) != first.lower() and len(rest.split()) >= 2:
+        # "Ê THANH LAN": a marked vowel alone is no name; a surname lost its first letters
+        fits = _ending_in(first)
+        if len(fits) == 1 and not typed:
+            repaired = f"{fits[0]} {rest}"
+            return repaired, [issue("name.surname_repaired", raw=raw, value=repaired)]
     if len(first) == 1 and first.lower() not in "aeiouy" and len(rest.split()) >= 2:
         # "L VĂN TOÀN": the surname lost letters (Ê-đê names open with "Y": not a consonant)
         key = strip_accents(first)

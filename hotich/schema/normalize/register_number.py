@@ -40,7 +40,8 @@ def normalize_register_number(raw: str, *, within: BookYears | None = None) -> N
 
     ``within``: the years of the book; a year after the number outside them is read again
     with the figures OCR takes zeros for as zeros ("97/2019" in the book of 2010 → 97/2010,
-    an issue), else flagged ``register_number.outside_book``."""
+    an issue), or as the one year of the book it is a figure off from ("12/1994" in the book of
+    1991: a typewritten 1 read as 4, an issue), else flagged ``register_number.outside_book``."""
     text = _INSIDE.sub("", _LABEL.sub("", strip_leaders(raw))).translate(_SLASHES)
     if not text:
         return normalized("", raw)
@@ -61,13 +62,28 @@ def normalize_register_number(raw: str, *, within: BookYears | None = None) -> N
     m = _FORM.match(text)
     if within is None or m is None or m[2] is None or within.holds(int(m[2])):
         return normalized(text, raw, issues)
-    year = zero_fit(m[2], lambda reading: within.holds(int(reading)))
+    year = zero_fit(m[2], lambda reading: within.holds(int(reading))) or _one_figure_off(
+        m[2], within
+    )
     if year is not None:
         value = f"{m[1]}/{year}"
         return normalized(value, raw, [issue("register_number.ocr_repaired", raw=raw, value=value)])
     return normalized(
         text, raw, [*issues, issue("register_number.outside_book", raw=raw, years=str(within))]
     )
+
+
+def _one_figure_off(year: str, within: BookYears) -> str | None:
+    """The one year of the book that ``year`` differs from in one figure, or None. A year next
+    to the book's ("39/2011" in the book of 2010) may be written so: it is left flagged."""
+    if within.first - 1 <= int(year) <= within.last + 1:
+        return None
+    near = [
+        str(y)
+        for y in range(within.first, within.last + 1)
+        if sum(a != b for a, b in zip(str(y), year, strict=True)) == 1
+    ]
+    return near[0] if len(near) == 1 else None
 
 
 def parse_register_number(value: str | None) -> tuple[int, int | None] | None:
