@@ -13,7 +13,8 @@ The two readings are then compared, field by field (:func:`choose`):
 - only one reading is a valid value: that one;
 - both valid and different: the figures reading (measured to be right more often), with the
   issue ``ocr.readings_differ`` naming the other reading, which sends the field to review;
-- neither valid: the reading with fewer issues (the first on a tie).
+- neither valid: the reading with fewer issues (the first on a tie); and where neither gave a
+  value at all, the cut-out is read a third time on its own, as one word (:func:`_read_alone`).
 
 A field written in words ("ngày mười lăm tháng ba …") is not read again: the whitelist would
 lose its letters. A time ("14 giờ 30 phút") is read again in a call of its own, with the figures

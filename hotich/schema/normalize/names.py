@@ -275,8 +275,7 @@ def _one_letter_off(written: str) -> tuple[str, ...]:
     if len(key) < 2 or not written.isalpha() or not written.isupper():
         return ()
     near = [n for k, ns in _surnames().items() if Levenshtein.distance(k, key) == 1 for n in ns]
-    order = {n: i for i, n in enumerate(load_data("surnames.toml")["surnames"])}
-    return tuple(sorted(near, key=lambda n: order.get(n, len(order)))[:6])
+    return tuple(sorted(near, key=_commonness)[:6])
 
 
 _FIGURES_FOR_LETTERS = str.maketrans({"7": "T", "0": "O", "1": "I", "4": "A", "8": "B"})
@@ -332,14 +331,24 @@ def _garbled_first_letter(text: str) -> str:
     return text
 
 
+@cache
+def _surname_order() -> dict[str, int]:
+    """Each listed surname's place in the list, which runs from the commonest."""
+    return {name: k for k, name in enumerate(load_data("surnames.toml")["surnames"])}
+
+
+def _commonness(name: str) -> int:
+    order = _surname_order()
+    return order.get(name, len(order))
+
+
 def _likeliest(written: str, candidates: tuple[str, ...]) -> str:
-    order = {name: k for k, name in enumerate(load_data("surnames.toml")["surnames"])}
     marks = unicodedata.normalize("NFD", written.lower())
 
     def rank(name: str) -> tuple[int, int]:
         return (
             Levenshtein.distance(marks, unicodedata.normalize("NFD", name.lower())),
-            order.get(name, len(order)),
+            _commonness(name),
         )
 
     return min(candidates, key=rank)
